@@ -1,0 +1,136 @@
+// Shell scripts parsed with the real bash grammar (tree-sitter-bash): every simple command, anywhere.
+
+import { createRequire } from 'node:module';
+import { Language, Parser, type Node as SyntaxNode } from 'web-tree-sitter';
+
+export interface ShellWord {
+  /** The word's value with quotes and escapes removed; expansions are kept as written. */
+  value: string;
+  /** Offsets into the script text. */
+  start: number;
+  end: number;
+}
+
+export interface ShellCommand {
+  /** The command name word, absent for bare assignments. */
+  name: ShellWord | undefined;
+  args: ShellWord[];
+  /** `NAME=value` prefixes of the command. */
+  assignments: ShellWord[];
+  start: number;
+  end: number;
+}
+
+export interface ShellScript {
+  commands: ShellCommand[];
+  /** True when the grammar could not parse part of the script. */
+  hasError: boolean;
+}
+
+let parser: Parser | undefined;
+
+/** Loads the grammar once per process; the audit awaits it before any rule runs. */
+export async function loadShellParser(): Promise<void> {
+  if (parser) return;
+  const require = createRequire(import.meta.url);
+  await Parser.init();
+  const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+  const instance = new Parser();
+  instance.setLanguage(language);
+  parser = instance;
+}
+
+/**
+ * Parses a script. GitHub `${{ }}` expressions are replaced by same-length placeholder words first,
+ * because the runner substitutes them before the shell ever sees the text.
+ */
+export function parseShell(script: string): ShellScript {
+  if (!parser) throw new Error('internal error: shell parser used before loadShellParser()');
+  const masked = script.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => 'E'.repeat(m.length));
+  const tree = parser.parse(masked);
+  if (!tree) throw new Error('internal error: tree-sitter returned no tree');
+  const commands: ShellCommand[] = [];
+  const visit = (node: SyntaxNode): void => {
+    if (node.type === 'command') commands.push(toCommand(node, script));
+    for (const child of node.namedChildren) if (child) visit(child);
+  };
+  visit(tree.rootNode);
+  const hasError = tree.rootNode.hasError;
+  tree.delete();
+  commands.sort((a, b) => a.start - b.start);
+  return { commands, hasError };
+}
+
+function toCommand(node: SyntaxNode, original: string): ShellCommand {
+  let name: ShellWord | undefined;
+  const args: ShellWord[] = [];
+  const assignments: ShellWord[] = [];
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'command_name') {
+      const inner = child.namedChildren[0] ?? child;
+      name = word(inner, original);
+    } else if (child.type === 'variable_assignment') {
+      assignments.push(word(child, original));
+    } else if (name && !child.type.endsWith('redirect') && child.type !== 'herestring_redirect') {
+      args.push(word(child, original));
+    }
+  }
+  return { name, args, assignments, start: node.startIndex, end: node.endIndex };
+}
+
+function word(node: SyntaxNode, original: string): ShellWord {
+  return { value: unquote(node, original), start: node.startIndex, end: node.endIndex };
+}
+
+function unquote(node: SyntaxNode, original: string): string {
+  const raw = original.slice(node.startIndex, node.endIndex);
+  switch (node.type) {
+    case 'raw_string':
+      return raw.slice(1, -1);
+    case 'string':
+      return raw.slice(1, -1).replace(/\\([$`"\\\n])/g, '$1');
+    case 'ansi_c_string':
+      return raw.slice(2, -1);
+    case 'word':
+      return raw.replace(/\\(.)/g, '$1');
+    case 'concatenation':
+      return concatenate(node, original);
+    default:
+      return raw;
+  }
+}
+
+function concatenate(node: SyntaxNode, original: string): string {
+  // Children may not cover unnamed pieces (bare text between them), so walk by offsets.
+  let out = '';
+  let at = node.startIndex;
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    out += original.slice(at, child.startIndex).replace(/\\(.)/g, '$1');
+    out += unquote(child, original);
+    at = child.endIndex;
+  }
+  return out + original.slice(at, node.endIndex).replace(/\\(.)/g, '$1');
+}
+
+/** The last path segment of a command name: `/usr/bin/curl` → `curl`. */
+export function commandBaseName(name: string): string {
+  const slash = name.lastIndexOf('/');
+  return slash === -1 ? name : name.slice(slash + 1);
+}
+
+/**
+ * Splits a flag list such as `claude_args` into words with the same grammar, keeping offsets.
+ */
+export function parseArgumentString(text: string): ShellWord[] {
+  const script = parseShell(`x ${text.replace(/\\\n/g, '  ').replace(/\n/g, ' ')}`);
+  const first = script.commands[0];
+  if (!first) return [];
+  const all: ShellWord[] = [];
+  for (const command of script.commands) {
+    if (command.start > 0 && command !== first) continue;
+    for (const arg of command.args) all.push({ value: arg.value, start: arg.start - 2, end: arg.end - 2 });
+  }
+  return all;
+}
