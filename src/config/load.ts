@@ -38,7 +38,10 @@ export function parseConfig(text: string, path: string, shownAs: string = path):
   if (!result.success) {
     const issue = result.error.issues[0];
     const route = (issue?.path ?? []).filter((part): part is string | number => typeof part !== 'symbol');
-    const span = file.span(route, issue?.code === 'unrecognized_keys' ? 'value' : 'value');
+    // An unknown key is reported at the key itself, not at the object that holds it.
+    const unknown = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    if (unknown !== undefined) route.push(unknown);
+    const span = file.span(route, unknown !== undefined ? 'key' : 'value');
     const at = file.lines.position(span.start);
     const where = route.length > 0 ? ` at ${route.join('.')}` : '';
     throw new ConfigError(shownAs, at.line, at.column, `invalid configuration${where}: ${issue?.message ?? 'unknown problem'}`);

@@ -44,7 +44,9 @@ const CONTEXTS = new Set(['github', 'env', 'vars', 'secrets', 'inputs', 'steps',
 
 /** Context references in an expression body; string literals and function names are ignored. */
 export function contextReferences(body: string): string[] {
-  const withoutStrings = body.replace(/'(?:[^']|'')*'/g, "''");
+  // Index syntax with a literal key is a property access; everything else quoted is data.
+  const dotted = body.replace(/\[\s*'([\w-]+)'\s*\]/g, '.$1');
+  const withoutStrings = dotted.replace(/'(?:[^']|'')*'/g, "''");
   const refs: string[] = [];
   const token = /[A-Za-z_][\w-]*(?:\s*(?:\.\s*(?:[\w-]+|\*)|\[\s*(?:'[^']*'|"[^"]*"|\*|\d+)\s*\]))*/g;
   for (const match of withoutStrings.matchAll(token)) {

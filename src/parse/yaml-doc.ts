@@ -1,6 +1,7 @@
 // YAML and JSON documents that keep source ranges, with one resolver from key routes to spans.
 
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar } from 'yaml';
+import { jsonProblem } from './json-check.js';
 import { SourceFile, type ParseProblem } from './source-file.js';
 
 /** A symbolic place in a document: keys and sequence indexes from the root. */
@@ -156,15 +157,8 @@ function literalOffset(text: string, start: number, end: number, value: string, 
 }
 
 function strictJsonProblem(source: string): ParseProblem | undefined {
-  try {
-    JSON.parse(source);
-    return undefined;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const at = /position (\d+)/.exec(message);
-    const offset = at ? Number(at[1]) : Math.max(0, source.length - 1);
-    return { message: message.replace(/^JSON\.parse: /, ''), offset, length: 1 };
-  }
+  const problem = jsonProblem(source);
+  return problem ? { message: `invalid JSON: ${problem.message}`, offset: problem.offset, length: 1 } : undefined;
 }
 
 /** Replaces // and block comments (and trailing commas) with spaces, keeping every offset. */
