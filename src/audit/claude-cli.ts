@@ -20,6 +20,10 @@ export interface ClaudeCli {
   prompt: ShellWord[];
   /** `--append-system-prompt`/`--system-prompt` values, which steer the agent too. */
   systemPrompt: ShellWord[];
+  /** `--verbose`, `-d`/`--debug` and the `--output-format` value: how much of the run gets printed. */
+  verbose: ShellWord | undefined;
+  debug: ShellWord | undefined;
+  outputFormat: ShellWord | undefined;
 }
 
 const VARIADIC = new Map([
@@ -55,17 +59,55 @@ const WITH_VALUE = new Set([
   '--plugin-dir',
 ]);
 
-/** True when a shell command runs Claude Code: `claude …`, `npx [-y] @anthropic-ai/claude-code …`. */
-export function claudeArgs(command: ShellCommand): ShellWord[] | undefined {
+const CLAUDE_PACKAGE = /^@anthropic-ai\/claude-code(@.*)?$/;
+
+/** Commands that run another command given in their arguments (`timeout 600 claude …`, `srt claude …`). */
+const WRAPPERS = new Set([
+  'timeout', 'env', 'sudo', 'nice', 'nohup', 'time', 'stdbuf', 'xvfb-run', 'exec', 'command',
+  'cordon', 'srt', 'bwrap', 'firejail', 'sandbox-exec', 'nsjail', 'unshare', 'systemd-run', 'docker', 'podman',
+]);
+
+/** Options of wrappers whose value is a name that could read `claude`. */
+const NAMING_OPTIONS = new Set(['-u', '--user', '-g', '--group', '--name', '-h', '--hostname', '--network', '-w', '--workdir', '-t', '--tag']);
+
+export interface ClaudeInvocation {
+  /** The arguments given to Claude Code itself. */
+  args: ShellWord[];
+  /** The wrapping command and its words before `claude` (empty when `claude` runs directly). */
+  wrapper: string[];
+}
+
+/** How a shell command runs Claude Code: `claude …`, `npx [-y] @anthropic-ai/claude-code …`, or either behind a wrapper. */
+export function claudeInvocation(command: ShellCommand): ClaudeInvocation | undefined {
   const name = command.name?.value;
   if (!name) return undefined;
   const base = commandBaseName(name);
-  if (base === 'claude' || base === 'claude-code') return command.args;
-  if (base === 'npx' || base === 'bunx' || base === 'pnpx') {
-    const at = command.args.findIndex((arg) => /^@anthropic-ai\/claude-code(@.*)?$/.test(arg.value));
-    if (at !== -1) return command.args.slice(at + 1);
+  if (base === 'claude' || base === 'claude-code') return { args: command.args, wrapper: [] };
+  const words = command.args.map((arg) => arg.value);
+  const runner = (value: string): boolean => ['npx', 'bunx', 'pnpx'].includes(commandBaseName(value));
+  if (runner(name)) {
+    const at = words.findIndex((word) => CLAUDE_PACKAGE.test(word));
+    if (at !== -1) return { args: command.args.slice(at + 1), wrapper: [] };
+  }
+  if (!WRAPPERS.has(base)) return undefined;
+  if ((base === 'docker' || base === 'podman') && words[0] !== 'run' && words[0] !== 'exec') return undefined;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    // `sudo -u claude …`, `docker run --name claude …`: a name, not the program.
+    if (NAMING_OPTIONS.has(words[i - 1] ?? '')) continue;
+    const inner = commandBaseName(word);
+    if (inner === 'claude' || inner === 'claude-code') return { args: command.args.slice(i + 1), wrapper: [name, ...words.slice(0, i)] };
+    if (CLAUDE_PACKAGE.test(word) && words.slice(0, i).some(runner)) {
+      const launcher = words.slice(0, i).findIndex(runner);
+      return { args: command.args.slice(i + 1), wrapper: [name, ...words.slice(0, launcher)] };
+    }
   }
   return undefined;
+}
+
+/** The arguments given to Claude Code when a shell command runs it. */
+export function claudeArgs(command: ShellCommand): ShellWord[] | undefined {
+  return claudeInvocation(command)?.args;
 }
 
 /** Splits a tool list such as `Bash(git diff:*),Read Edit` at commas and spaces outside parentheses. */
@@ -99,6 +141,9 @@ export function parseClaudeCli(args: ShellWord[]): ClaudeCli {
     mcpConfigs: [],
     prompt: [],
     systemPrompt: [],
+    verbose: undefined,
+    debug: undefined,
+    outputFormat: undefined,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -106,6 +151,14 @@ export function parseClaudeCli(args: ShellWord[]): ClaudeCli {
     const [flag, inline] = splitFlag(arg.value);
     if (flag === '-p' || flag === '--print') {
       cli.print = true;
+      continue;
+    }
+    if (flag === '--verbose') {
+      cli.verbose = arg;
+      continue;
+    }
+    if (flag === '-d' || flag === '--debug') {
+      cli.debug = arg;
       continue;
     }
     if (flag === '--dangerously-skip-permissions' || flag === '--allow-dangerously-skip-permissions') {
@@ -132,6 +185,7 @@ export function parseClaudeCli(args: ShellWord[]): ClaudeCli {
       if (!value) continue;
       if (flag === '--permission-mode') cli.permissionMode = value;
       if (flag === '--settings') cli.settings.push(value);
+      if (flag === '--output-format') cli.outputFormat = value;
       if (flag === '--append-system-prompt' || flag === '--system-prompt') cli.systemPrompt.push(value);
       continue;
     }

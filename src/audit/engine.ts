@@ -16,6 +16,7 @@ import { discover, type DiscoveredFile, type InputKind } from './inputs.js';
 import { RULES } from './registry.js';
 import type { AuditRule, ParsedInput, Report, RepoView } from './rule.js';
 import { applySuppressions } from './suppress.js';
+import { findSecretLiterals, maskSecret } from './secret-literals.js';
 
 export interface AuditOptions {
   root: string;
@@ -177,6 +178,7 @@ class FindingEmitter {
       file,
       start,
       end,
+      secret: report.secret,
     });
   }
 
@@ -197,10 +199,13 @@ class FindingEmitter {
     });
   }
 
-  private push(parts: Omit<Finding, 'location' | 'snippet' | 'fingerprint' | 'helpUri'> & { file: SourceFile; start: number; end: number }): void {
-    const { file, start, end, ...rest } = parts;
+  private push(parts: Omit<Finding, 'location' | 'snippet' | 'fingerprint' | 'helpUri'> & { file: SourceFile; start: number; end: number; secret?: boolean }): void {
+    const { file, start, end, secret, ...rest } = parts;
     const location = file.location(start, end);
-    const snippet = file.lines.lineText(location.start.line);
+    // The code frame is output too, and must not print a secret that the message masks.
+    const line = file.lines.lineText(location.start.line);
+    const flagged = secret && location.start.line === location.end.line ? maskRange(line, location.start.column - 1, location.end.column - 1) : line;
+    const snippet = maskSecretsIn(flagged);
     const key = file.text.slice(start, Math.min(end, start + 200)) || snippet;
     const occurrenceKey = [rest.ruleId, rest.messageId, file.path, key].join('\0');
     const occurrence = this.occurrences.get(occurrenceKey) ?? 0;
@@ -235,3 +240,14 @@ function resolveNeedle(file: YamlFile, target: { route: readonly (string | numbe
   return file.offsetInScalar(target.route, target.index, needle || ' ');
 }
 
+function maskRange(line: string, from: number, to: number): string {
+  return line.slice(0, from) + maskSecret(line.slice(from, to)) + line.slice(to);
+}
+
+function maskSecretsIn(line: string): string {
+  let out = line;
+  for (const hit of findSecretLiterals(line).reverse()) {
+    out = out.slice(0, hit.index) + maskSecret(line.slice(hit.index, hit.index + hit.length)) + out.slice(hit.index + hit.length);
+  }
+  return out;
+}

@@ -41,6 +41,8 @@ export interface Report<MessageId extends string> {
   severity?: Severity;
   confidence?: Confidence;
   fix?: string;
+  /** The target is a credential: the engine masks it in the code frame as the message does. */
+  secret?: boolean;
 }
 
 export interface RuleContext<MessageId extends string = string> {

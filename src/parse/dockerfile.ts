@@ -28,7 +28,8 @@ export function parseDockerfile(text: string): DockerInstruction[] {
     const line = rawLine.replace(/\r$/, '');
     const trimmed = line.trim();
     if (current) {
-      if (trimmed.startsWith('#')) continue;
+      // BuildKit skips blank and comment lines inside a continuation; they do not end the instruction.
+      if (trimmed === '' || trimmed.startsWith('#')) continue;
       const continued = trimmed.endsWith('\\');
       current.args.push(continued ? trimmed.slice(0, -1) : trimmed);
       current.end = lineStart + line.length;

@@ -1,6 +1,7 @@
 // Shell scripts parsed with the real bash grammar (tree-sitter-bash): every simple command, anywhere.
 
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import { Language, Parser, type Node as SyntaxNode } from 'web-tree-sitter';
 
 export interface ShellWord {
@@ -19,7 +20,12 @@ export interface ShellCommand {
   assignments: ShellWord[];
   start: number;
   end: number;
+  /** Where standard output and standard error end up: the job log, a file, or a `$( )` capture. */
+  stdout: OutputSink;
+  stderr: OutputSink;
 }
+
+export type OutputSink = 'log' | 'file' | 'captured';
 
 export interface ShellScript {
   commands: ShellCommand[];
@@ -33,6 +39,9 @@ let parser: Parser | undefined;
 export async function loadShellParser(): Promise<void> {
   if (parser) return;
   const require = createRequire(import.meta.url);
+  // V8 otherwise recompiles the whole grammar with its optimising tier on background threads, which
+  // costs about a second of CPU per process; the baseline compiler parses CI scripts fast enough.
+  setFlagsFromString('--liftoff-only');
   await Parser.init();
   const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
   const instance = new Parser();
@@ -76,7 +85,43 @@ function toCommand(node: SyntaxNode, original: string): ShellCommand {
       args.push(word(child, original));
     }
   }
-  return { name, args, assignments, start: node.startIndex, end: node.endIndex };
+  return { name, args, assignments, start: node.startIndex, end: node.endIndex, stdout: sinkOf(node, 1, original), stderr: sinkOf(node, 2, original) };
+}
+
+/**
+ * Follows one file descriptor outwards through enclosing redirections and command substitutions.
+ * A pipe is transparent: what reads it (`tee`, `jq`) usually prints to the log anyway.
+ */
+function sinkOf(node: SyntaxNode, fd: number, original: string): OutputSink {
+  let current = fd;
+  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === 'command_substitution' || parent.type === 'process_substitution') {
+      if (current === 1) return 'captured';
+    }
+    if (parent.type !== 'redirected_statement' || parent.childForFieldName('body')?.id !== child.id) continue;
+    const map = new Map<number, number | 'file'>([
+      [1, 1],
+      [2, 2],
+    ]);
+    for (const redirect of parent.namedChildren) {
+      if (redirect?.type !== 'file_redirect') continue;
+      const descriptor = redirect.namedChildren.find((c) => c?.type === 'file_descriptor');
+      const destination = redirect.childForFieldName('destination');
+      const operator = original.slice(descriptor?.endIndex ?? redirect.startIndex, destination?.startIndex ?? redirect.endIndex).trim();
+      const target = destination ? original.slice(destination.startIndex, destination.endIndex) : '';
+      const to: number | 'file' = /^>&$/.test(operator) && /^\d+$/.test(target) ? (map.get(Number(target)) ?? 'file') : 'file';
+      if (operator.startsWith('&>')) {
+        map.set(1, 'file');
+        map.set(2, 'file');
+      } else if (operator.startsWith('>')) {
+        map.set(descriptor ? Number(original.slice(descriptor.startIndex, descriptor.endIndex)) : 1, to);
+      }
+    }
+    const next = map.get(current) ?? current;
+    if (next === 'file') return 'file';
+    current = next;
+  }
+  return 'log';
 }
 
 function word(node: SyntaxNode, original: string): ShellWord {

@@ -3,6 +3,7 @@
 import pc from 'picocolors';
 import type { Finding } from '../core/finding.js';
 import type { Severity } from '../core/severity.js';
+import { displayLine } from '../core/unicode.js';
 import { summarize, visible } from './summary.js';
 
 export interface TextOptions {
@@ -30,14 +31,17 @@ export function renderText(findings: readonly Finding[], options: TextOptions, f
       out.push(colors.underline(colors.bold(path)));
       currentPath = path;
     }
-    out.push(`${paint[finding.severity](LABEL[finding.severity])}[${colors.bold(finding.ruleId)}] ${finding.message}`);
+    out.push(`${paint[finding.severity](LABEL[finding.severity])}[${colors.bold(finding.ruleId)}] ${displayLine(finding.message).text}`);
     out.push(`  ${colors.dim('-->')} ${path}:${start.line}:${start.column}`);
     const gutter = String(start.line).length;
-    const line = finding.snippet.replace(/\t/g, ' ');
-    const width = start.line === end.line ? Math.max(1, end.column - start.column) : Math.max(1, line.length - start.column + 1);
+    const line = displayLine(finding.snippet);
+    const from = line.column(start.column);
+    const lineEnd = line.column(finding.snippet.length + 1);
+    const to = start.line === end.line ? Math.max(from + 1, line.column(end.column)) : lineEnd;
+    const carets = Math.max(1, Math.min(to, lineEnd) - from);
     out.push(`  ${' '.repeat(gutter)} ${colors.dim('|')}`);
-    out.push(`  ${colors.dim(String(start.line))} ${colors.dim('|')} ${line}`);
-    out.push(`  ${' '.repeat(gutter)} ${colors.dim('|')} ${' '.repeat(Math.max(0, start.column - 1))}${paint[finding.severity]('^'.repeat(Math.min(width, Math.max(1, line.length - start.column + 1))))}`);
+    out.push(`  ${colors.dim(String(start.line))} ${colors.dim('|')} ${line.text}`);
+    out.push(`  ${' '.repeat(gutter)} ${colors.dim('|')} ${' '.repeat(Math.max(0, from - 1))}${paint[finding.severity]('^'.repeat(carets))}`);
     out.push(`  ${colors.dim('= help:')} ${finding.help}`);
     if (finding.fix) out.push(`  ${colors.dim('= fix:')} ${finding.fix}`);
     out.push(`  ${colors.dim('= docs:')} ${finding.helpUri}`);

@@ -13,7 +13,7 @@ export interface CliResult {
 }
 
 export function cordon(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string[] } = {}): CliResult {
-  const env = { ...process.env, NO_COLOR: '1', ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
   delete env.FORCE_COLOR;
   const [command, ...rest] = [...(options.prefix ?? []), process.execPath, CLI, ...args];
   const result = spawnSync(command as string, rest, { cwd: options.cwd ?? ROOT, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });

@@ -52,7 +52,9 @@ for (const rule of RULES) {
     });
 
     it('uses every message id it declares', () => {
-      const text = readFileSync(source, 'utf8');
+      // Engine rules are reported by the engine while it reads files, so their ids live there.
+      const reporter = ENGINE_RULES.has(id) ? join(ROOT, 'src', 'audit', 'engine.ts') : source;
+      const text = readFileSync(reporter, 'utf8');
       for (const messageId of Object.keys(messages)) {
         const uses = text.split(`'${messageId}'`).length - 1;
         expect(uses, `message id ${messageId} is never reported`).toBeGreaterThanOrEqual(1);

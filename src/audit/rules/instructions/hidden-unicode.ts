@@ -1,5 +1,6 @@
 // Invisible characters in agent instruction files: tag characters, bidi controls, zero-width runs.
 
+import { hiddenKind, type HiddenKind } from '../../../core/unicode.js';
 import { defineRule } from '../../rule.js';
 
 export const hiddenUnicode = defineRule({
@@ -36,20 +37,11 @@ export const hiddenUnicode = defineRule({
   },
 });
 
-export type HiddenKind = 'tags' | 'bidi' | 'zero-width';
-
 export interface HiddenRun {
   kind: HiddenKind;
   start: number;
   end: number;
   chars: number[];
-}
-
-export function hiddenKind(cp: number): HiddenKind | undefined {
-  if (cp >= 0xe0000 && cp <= 0xe007f) return 'tags';
-  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0x200e || cp === 0x200f || cp === 0x061c) return 'bidi';
-  if ((cp >= 0x200b && cp <= 0x200d) || cp === 0x2060 || cp === 0xfeff || cp === 0x180e || (cp >= 0xe0100 && cp <= 0xe01ef)) return 'zero-width';
-  return undefined;
 }
 
 /** Groups consecutive hidden characters of one kind; a byte-order mark at the very start is allowed. */
