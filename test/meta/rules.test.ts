@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/audit/registry.js';
+import { rulesIndexMarkdown } from '../../src/audit/rules-index.js';
 import { RULE_AREAS } from '../../src/core/rule.js';
 import { fixtureCases, RULE_FIXTURES } from '../helpers/fixtures.js';
 
@@ -19,6 +20,10 @@ describe('rule registry', () => {
 
   it('has at least 35 hazard rules', () => {
     expect(RULES.filter((rule) => !ENGINE_RULES.has(rule.meta.id)).length).toBeGreaterThanOrEqual(35);
+  });
+
+  it('docs/rules/README.md is generated from the registry (npm run docs:rules)', () => {
+    expect(readFileSync(join(ROOT, 'docs', 'rules', 'README.md'), 'utf8')).toBe(rulesIndexMarkdown(RULES));
   });
 
   it('has no fixture directory without a rule', () => {
