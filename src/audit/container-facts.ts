@@ -269,7 +269,8 @@ export function buildersOf(repo: RepoView, dockerfilePath: string): DockerfileBu
 /** The Dockerfile input at a repository path, if the audit read one. */
 export function dockerfileAt(repo: RepoView, path: string | undefined): Extract<ParsedInput, { kind: 'dockerfile' }> | undefined {
   if (path === undefined) return undefined;
-  return repo.inputs.find((input): input is Extract<ParsedInput, { kind: 'dockerfile' }> => input.kind === 'dockerfile' && input.file.path === path);
+  const input = repo.byPath.get(path);
+  return input?.kind === 'dockerfile' ? input : undefined;
 }
 
 // ───────────────────────────── compose and devcontainer values ─────────────────────────────

@@ -88,23 +88,22 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   for (const file of discovery.files) if (file.kind) readInput(file, file.kind, 'path');
 
   // Settings files handed to `claude --settings` in a workflow are audited like .claude/settings.json.
+  const referenced = new Set<string>();
   for (const input of [...inputs]) {
     if ((input.kind !== 'workflow' && input.kind !== 'action') || !input.model) continue;
     for (const agent of agentSteps(input.model)) {
       for (const path of agent.settingsPaths) {
         const relative = normalize(path.text.replace(/^\$\{\{\s*github\.workspace\s*\}\}\//, '').replace(/^\.\//, '')).split('\\').join('/');
         const file = byPath.get(relative);
-        if (file && file.kind !== 'claude-settings' && !inputs.some((seen) => seen.file.path === relative)) readInput(file, 'claude-settings', 'workflow-reference');
+        if (file && file.kind !== 'claude-settings' && !referenced.has(relative)) {
+          referenced.add(relative);
+          readInput(file, 'claude-settings', 'workflow-reference');
+        }
       }
     }
   }
 
-  const repo: RepoView = {
-    paths: discovery.files.map((file) => file.path),
-    inputs,
-    tracked: gitTracked(options.root),
-    config: options.config,
-  };
+  const repo = repoView(discovery.files.map((file) => file.path), inputs, gitTracked(options.root), options.config);
   for (const input of inputs) {
     for (const rule of rules) {
       if (!rule.inputs.includes(input.kind)) continue;
@@ -124,6 +123,30 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
 
 export function selectRules(config: AuditConfig, only: readonly string[] | undefined): AuditRule[] {
   return RULES.filter((rule) => config.rules[rule.meta.id] !== 'off' && (!only || only.length === 0 || only.includes(rule.meta.id)));
+}
+
+export function repoView(paths: string[], inputs: ParsedInput[], tracked: ReadonlySet<string> | undefined, config: AuditConfig): RepoView {
+  const byPath = new Map(inputs.map((input) => [input.file.path, input]));
+  const byKind = new Map<InputKind, ParsedInput[]>();
+  for (const input of inputs) {
+    const list = byKind.get(input.kind) ?? [];
+    list.push(input);
+    byKind.set(input.kind, list);
+  }
+  const memos = new Map<string, unknown>();
+  return {
+    paths,
+    pathSet: new Set(paths),
+    inputs,
+    byPath,
+    ofKind: <K extends InputKind>(kind: K) => (byKind.get(kind) ?? []) as (ParsedInput & { kind: K })[],
+    memo: <T>(key: string, compute: () => T): T => {
+      if (!memos.has(key)) memos.set(key, compute());
+      return memos.get(key) as T;
+    },
+    tracked,
+    config,
+  };
 }
 
 function parseInput(path: string, kind: InputKind, text: string, origin: 'path' | 'workflow-reference'): ParsedInput {
@@ -234,8 +257,7 @@ function resolveTarget(file: SourceFile, target: Report<string>['at']): [number,
 }
 
 function resolveNeedle(file: YamlFile, target: { route: readonly (string | number)[]; index: number; length: number; needle?: string }): number {
-  const node = file.node(target.route);
-  const value = node && 'value' in node && typeof node.value === 'string' ? node.value : '';
+  const value = file.scalarString(target.route) ?? '';
   const needle = target.needle ?? value.slice(target.index, target.index + target.length);
   return file.offsetInScalar(target.route, target.index, needle || ' ');
 }

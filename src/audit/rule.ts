@@ -21,7 +21,14 @@ export type ParsedInput =
 export interface RepoView {
   /** Every file path below the root (forward slashes), parsed or not. */
   paths: readonly string[];
+  pathSet: ReadonlySet<string>;
   inputs: readonly ParsedInput[];
+  /** The parsed input at a repository path. */
+  byPath: ReadonlyMap<string, ParsedInput>;
+  /** The parsed inputs of one kind, in discovery order. */
+  ofKind<K extends InputKind>(kind: K): readonly (ParsedInput & { kind: K })[];
+  /** Computes a repository-wide fact once per audit, however many files ask for it. */
+  memo<T>(key: string, compute: () => T): T;
   /** Paths tracked by git, when the root is a git work tree; undefined otherwise. */
   tracked: ReadonlySet<string> | undefined;
   config: AuditConfig;

@@ -107,8 +107,8 @@ export function mergedLayers(input: ParsedInput, repo: RepoView): SettingsLayer[
   if (!own) return [];
   const dir = input.kind === 'claude-settings' && input.origin === 'path' ? claudeDir(input.file.path) : '.claude/';
   const layers: SettingsLayer[] = [{ input, settings: own }];
-  for (const other of repo.inputs) {
-    if (other === input || other.kind !== 'claude-settings' || other.origin !== 'path') continue;
+  for (const other of repo.ofKind('claude-settings')) {
+    if (other === input || other.origin !== 'path') continue;
     if (claudeDir(other.file.path) !== dir) continue;
     const settings = settingsOf(other);
     if (settings) layers.push({ input: other, settings });
@@ -123,7 +123,8 @@ export function mergedLayers(input: ParsedInput, repo: RepoView): SettingsLayer[
 export function reportsForGroup(input: ParsedInput, repo: RepoView): boolean {
   if (input.kind !== 'claude-settings' || input.origin !== 'path' || !isLocalSettings(input.file.path)) return true;
   const sibling = `${claudeDir(input.file.path)}settings.json`;
-  return !repo.inputs.some((other) => other.kind === 'claude-settings' && other.file.path === sibling && settingsOf(other) !== undefined);
+  const other = repo.byPath.get(sibling);
+  return !(other?.kind === 'claude-settings' && settingsOf(other) !== undefined);
 }
 
 export function isLocalSettings(path: string): boolean {

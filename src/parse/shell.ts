@@ -54,6 +54,19 @@ export async function loadShellParser(): Promise<void> {
  * because the runner substitutes them before the shell ever sees the text.
  */
 export function parseShell(script: string): ShellScript {
+  const cached = cache.get(script);
+  if (cached) return cached;
+  const parsed = parseUncached(script);
+  // Many rules ask about the same `run:` script; the result is shared, so it is frozen.
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(script, parsed);
+  return parsed;
+}
+
+const CACHE_LIMIT = 20_000;
+const cache = new Map<string, ShellScript>();
+
+function parseUncached(script: string): ShellScript {
   if (!parser) throw new Error('internal error: shell parser used before loadShellParser()');
   const masked = script.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => 'E'.repeat(m.length));
   const tree = parser.parse(masked);
@@ -67,7 +80,12 @@ export function parseShell(script: string): ShellScript {
   const hasError = tree.rootNode.hasError;
   tree.delete();
   commands.sort((a, b) => a.start - b.start);
-  return { commands, hasError };
+  for (const command of commands) {
+    Object.freeze(command.args);
+    Object.freeze(command.assignments);
+    Object.freeze(command);
+  }
+  return Object.freeze({ commands: Object.freeze(commands) as ShellCommand[], hasError });
 }
 
 function toCommand(node: SyntaxNode, original: string): ShellCommand {

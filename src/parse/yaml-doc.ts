@@ -1,7 +1,7 @@
 // YAML and JSON documents that keep source ranges, with one resolver from key routes to spans.
 
 import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar } from 'yaml';
-import { jsonProblem } from './json-check.js';
+import { jsonValue, parseJson, type JsonNode } from './json-check.js';
 import { SourceFile, type ParseProblem } from './source-file.js';
 
 /** A symbolic place in a document: keys and sequence indexes from the root. */
@@ -15,25 +15,40 @@ export interface Span {
   end: number;
 }
 
+/** What a route resolves to, whichever parser produced the document. */
+interface Resolved {
+  complete: boolean;
+  /** The key of the last mapping entry on the route. */
+  key: Span | undefined;
+  /** The node at the route (or the deepest node reached). */
+  node: Span | undefined;
+  /** True for block-style YAML collections, whose range starts at their first item. */
+  block: boolean;
+  scalar: { value: string; style: 'plain' | 'double' | 'single' | 'literal' | 'other' } | undefined;
+}
+
 export class YamlFile extends SourceFile {
-  readonly doc: Document.Parsed | undefined;
   readonly problems: ParseProblem[] = [];
   /** The plain JavaScript value of the document (undefined when it failed to parse). */
   readonly value: unknown;
+  private readonly yaml: Document.Parsed | undefined;
+  private readonly json: JsonNode | undefined;
 
   constructor(path: string, text: string, options: { json?: boolean; jsonc?: boolean } = {}) {
     super(path, text);
-    // JSON with comments keeps offsets: comments and trailing commas become spaces.
-    const source = options.jsonc ? blankJsonComments(text) : text;
     if (options.json || options.jsonc) {
-      const problem = strictJsonProblem(source);
-      if (problem) {
-        this.problems.push(problem);
+      // JSON with comments keeps offsets: comments and trailing commas become spaces.
+      const parsed = parseJson(options.jsonc ? blankJsonComments(text) : text);
+      if ('problem' in parsed) {
+        this.problems.push({ message: `invalid JSON: ${parsed.problem.message}`, offset: parsed.problem.offset, length: 1 });
         this.value = undefined;
         return;
       }
+      this.json = parsed.root;
+      this.value = jsonValue(parsed.root);
+      return;
     }
-    const doc = parseDocument(source, { uniqueKeys: true, strict: true, prettyErrors: false });
+    const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false });
     for (const error of doc.errors) {
       this.problems.push({ message: error.message.split('\n')[0] ?? error.message, offset: error.pos[0], length: Math.max(1, error.pos[1] - error.pos[0]) });
     }
@@ -41,24 +56,18 @@ export class YamlFile extends SourceFile {
       this.value = undefined;
       return;
     }
-    this.doc = doc;
+    this.yaml = doc;
     this.value = doc.toJS({ maxAliasCount: 100 });
   }
 
   get ok(): boolean {
-    return this.doc !== undefined;
+    return this.yaml !== undefined || this.json !== undefined;
   }
 
-  /** The node at a route, or undefined when any step is missing. */
-  node(route: Route): Node | undefined {
-    const found = this.walk(route);
-    return found.complete ? found.node : undefined;
-  }
-
-  /** The mapping entry that holds the last key of a route. */
-  pair(route: Route): Pair | undefined {
-    const found = this.walk(route);
-    return found.complete ? found.pair : undefined;
+  /** The string value of the scalar at a route, or undefined when it is missing or not a string. */
+  scalarString(route: Route): string | undefined {
+    const found = this.resolve(route);
+    return found.complete ? found.scalar?.value : undefined;
   }
 
   /**
@@ -66,24 +75,16 @@ export class YamlFile extends SourceFile {
    * prefix is used, so a finding always lands on the nearest real place.
    */
   span(route: Route, part: RoutePart = 'value'): Span {
-    const found = this.walk(route);
-    const pair = found.pair;
-    const keyNode = pair && isScalar(pair.key) ? pair.key : undefined;
-    if (part === 'key' && keyNode?.range) return { start: keyNode.range[0], end: keyNode.range[1] };
-    if (part === 'entry' && keyNode?.range) {
-      const end = found.node?.range ? found.node.range[1] : keyNode.range[1];
-      return { start: keyNode.range[0], end };
-    }
-    const node = found.node;
-    if (node?.range) {
+    const found = this.resolve(route);
+    const key = found.key;
+    if (part === 'key' && key) return key;
+    if (part === 'entry' && key) return { start: key.start, end: found.node ? found.node.end : key.end };
+    if (found.node) {
       // A block collection's range starts at its first item; pointing at the key reads better.
-      if ((isMap(node) || isSeq(node)) && !node.flow && keyNode?.range) {
-        return { start: keyNode.range[0], end: keyNode.range[1] };
-      }
-      return { start: node.range[0], end: node.range[1] };
+      if (found.block && key) return key;
+      return found.node;
     }
-    if (keyNode?.range) return { start: keyNode.range[0], end: keyNode.range[1] };
-    return { start: 0, end: 0 };
+    return key ?? { start: 0, end: 0 };
   }
 
   /**
@@ -91,18 +92,17 @@ export class YamlFile extends SourceFile {
    * single-line and literal block scalars; otherwise the n-th occurrence of the needle.
    */
   offsetInScalar(route: Route, index: number, needle: string): number {
-    const node = this.node(route);
-    if (!node || !isScalar(node) || !node.range || typeof node.value !== 'string') return this.span(route).start;
-    const [start, end] = node.range;
+    const found = this.resolve(route);
+    if (!found.complete || !found.scalar || !found.node) return this.span(route).start;
+    const { start, end } = found.node;
     const raw = this.text.slice(start, end);
-    const value = node.value;
-    if (node.type === 'BLOCK_LITERAL') {
+    const { value, style } = found.scalar;
+    if (style === 'literal') {
       const mapped = literalOffset(this.text, start, end, value, index);
       if (mapped !== undefined) return mapped;
     }
-    if (node.type === 'PLAIN' && raw === value) return start + index;
-    const quoteShift = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
-    if (quoteShift && raw.slice(1, -1) === value) return start + 1 + index;
+    if (style === 'plain' && raw === value) return start + index;
+    if ((style === 'double' || style === 'single') && raw.slice(1, -1) === value) return start + 1 + index;
     // Fallback: the same occurrence of the needle in the raw source as in the value.
     let occurrence = 0;
     for (let i = value.indexOf(needle); i !== -1 && i < index; i = value.indexOf(needle, i + 1)) occurrence++;
@@ -114,27 +114,84 @@ export class YamlFile extends SourceFile {
     return at === -1 ? start : start + at;
   }
 
-  private walk(route: Route): { node: Node | undefined; pair: Pair | undefined; complete: boolean } {
-    let node: Node | undefined = (this.doc?.contents ?? undefined) as Node | undefined;
-    let pair: Pair | undefined;
-    for (const segment of route) {
-      if (typeof segment === 'number' && isSeq(node)) {
-        const item = node.items[segment];
-        if (item === undefined) return { node, pair, complete: false };
-        node = item as Node;
-        pair = undefined;
-      } else if (isMap(node)) {
-        const entry = node.items.find((item) => isPair(item) && isScalar(item.key) && String((item.key as Scalar).value) === String(segment));
-        if (!entry) return { node, pair, complete: false };
-        pair = entry as Pair;
-        node = (entry.value ?? undefined) as Node | undefined;
-        if (node === undefined) return { node: entry.key as Node, pair, complete: true };
-      } else {
-        return { node, pair, complete: false };
-      }
-    }
-    return { node, pair, complete: true };
+  private resolve(route: Route): Resolved {
+    return this.json ? resolveJson(this.json, route) : resolveYaml(this.yaml, route);
   }
+}
+
+function resolveYaml(doc: Document.Parsed | undefined, route: Route): Resolved {
+  let node: Node | undefined = (doc?.contents ?? undefined) as Node | undefined;
+  let pair: Pair | undefined;
+  let complete = true;
+  for (const segment of route) {
+    if (typeof segment === 'number' && isSeq(node)) {
+      const item = node.items[segment];
+      if (item === undefined) {
+        complete = false;
+        break;
+      }
+      node = item as Node;
+      pair = undefined;
+    } else if (isMap(node)) {
+      const entry = node.items.find((item) => isPair(item) && isScalar(item.key) && String((item.key as Scalar).value) === String(segment));
+      if (!entry) {
+        complete = false;
+        break;
+      }
+      pair = entry as Pair;
+      node = (entry.value ?? undefined) as Node | undefined;
+      if (node === undefined) break;
+    } else {
+      complete = false;
+      break;
+    }
+  }
+  const keyNode = pair && isScalar(pair.key) && pair.key.range ? pair.key : undefined;
+  const range = node?.range;
+  const styles: Record<string, NonNullable<Resolved['scalar']>['style']> = { PLAIN: 'plain', QUOTE_DOUBLE: 'double', QUOTE_SINGLE: 'single', BLOCK_LITERAL: 'literal' };
+  return {
+    complete,
+    key: keyNode?.range ? { start: keyNode.range[0], end: keyNode.range[1] } : undefined,
+    node: range ? { start: range[0], end: range[1] } : undefined,
+    block: (isMap(node) || isSeq(node)) && !node.flow,
+    scalar: isScalar(node) && typeof node.value === 'string' ? { value: node.value, style: styles[node.type ?? ''] ?? 'other' } : undefined,
+  };
+}
+
+function resolveJson(root: JsonNode, route: Route): Resolved {
+  let node: JsonNode = root;
+  let key: Span | undefined;
+  let complete = true;
+  for (const segment of route) {
+    if (typeof segment === 'number' && node.type === 'array') {
+      const item = node.items[segment];
+      if (!item) {
+        complete = false;
+        break;
+      }
+      node = item;
+      key = undefined;
+    } else if (node.type === 'object') {
+      // JSON.parse keeps the last of duplicate keys, so the last entry is the one in `value`.
+      const entry = node.entries.findLast((candidate) => candidate.key === String(segment));
+      if (!entry) {
+        complete = false;
+        break;
+      }
+      key = { start: entry.keyStart, end: entry.keyEnd };
+      node = entry.value;
+    } else {
+      complete = false;
+      break;
+    }
+  }
+  return {
+    complete,
+    key,
+    node: { start: node.start, end: node.end },
+    block: false,
+    scalar: node.type === 'string' ? { value: node.value, style: 'double' } : undefined,
+  };
 }
 
 function literalOffset(text: string, start: number, end: number, value: string, index: number): number | undefined {
@@ -154,11 +211,6 @@ function literalOffset(text: string, start: number, end: number, value: string, 
     lineStart = lineEnd + 1;
   }
   return undefined;
-}
-
-function strictJsonProblem(source: string): ParseProblem | undefined {
-  const problem = jsonProblem(source);
-  return problem ? { message: `invalid JSON: ${problem.message}`, offset: problem.offset, length: 1 } : undefined;
 }
 
 /** Replaces // and block comments (and trailing commas) with spaces, keeping every offset. */

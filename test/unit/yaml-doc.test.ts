@@ -34,8 +34,7 @@ describe('YamlFile routes', () => {
 
   it('maps an index inside a literal block scalar to its source line and column', () => {
     const route = ['jobs', 'build', 'steps', 1, 'run'];
-    const value = file.node(route) as unknown as { value: string };
-    const index = value.value.indexOf('claude');
+    const index = (file.scalarString(route) ?? '').indexOf('claude');
     const offset = file.offsetInScalar(route, index, 'claude');
     expect([at(offset).line, at(offset).column]).toEqual([8, 11]);
   });
@@ -73,6 +72,21 @@ describe('JSON inputs', () => {
     expect(file.ok).toBe(true);
     const span = file.span(['image']);
     expect(text.slice(span.start, span.end)).toBe('"node"');
+  });
+
+  it('resolves routes, keys and escaped strings in JSON', () => {
+    const text = '{"permissions": {"allow": ["Read", "Bash(echo \\"hi\\")"]}, "a": 1, "a": 2}';
+    const file = new YamlFile('s.json', text, { json: true });
+    expect(file.value).toEqual({ permissions: { allow: ['Read', 'Bash(echo "hi")'] }, a: 2 });
+    const allow = file.span(['permissions', 'allow', 1]);
+    expect(text.slice(allow.start, allow.end)).toBe('"Bash(echo \\"hi\\")"');
+    const key = file.span(['permissions'], 'key');
+    expect(text.slice(key.start, key.end)).toBe('"permissions"');
+    const last = file.span(['a']);
+    expect(text.slice(last.start, last.end)).toBe('2');
+    expect(file.scalarString(['permissions', 'allow', 1])).toBe('Bash(echo "hi")');
+    const missing = file.span(['permissions', 'deny']);
+    expect(text.slice(missing.start, missing.start + 1)).toBe('{');
   });
 
   it('keeps // inside strings', () => {

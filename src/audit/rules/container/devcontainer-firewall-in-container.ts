@@ -50,7 +50,7 @@ function hasNetAdmin(repo: RepoView, path: string, value: Record<string, unknown
   for (const file of composeFiles) {
     if (typeof file !== 'string') return undefined;
     const composePath = posix.normalize(posix.join(posix.dirname(path), file));
-    const compose = repo.inputs.find((candidate) => candidate.kind === 'compose' && candidate.file.path === composePath);
+    const compose = composePath === undefined ? undefined : repo.byPath.get(composePath);
     if (compose?.kind !== 'compose') return undefined;
     for (const { name, service: definition } of composeServices(compose.file.value)) {
       if (name === service && grants(composePrivileges(definition, ['services', name]), 'NET_ADMIN')) return true;

@@ -26,13 +26,13 @@ export const claudeignoreMissing = defineRule({
   check({ input, repo, report }) {
     // Rules run once per input, but this finding is about the whole repository: only the anchor
     // input reports, so the result is one finding at most, on a file a reader would look at.
-    if (input !== anchorOf(repo)) return;
+    if (input !== repo.memo('claudeignore-missing:anchor', () => anchorOf(repo))) return;
     const covered = coverage(repo);
     const exposed = repo.paths.filter((path) => isSecretLooking(path) && !covered(path));
     if (exposed.length === 0) return;
     const shown = exposed.slice(0, SHOWN_PATHS).join(', ');
     const paths = exposed.length > SHOWN_PATHS ? `${shown} and ${exposed.length - SHOWN_PATHS} more` : shown;
-    const hasIgnoreFile = repo.inputs.some((other) => other.kind === 'claudeignore');
+    const hasIgnoreFile = repo.ofKind('claudeignore').length > 0;
     report({ messageId: hasIgnoreFile ? 'uncovered' : 'missing', data: { count: exposed.length, paths }, at: { start: 0, end: 0 } });
   },
 });
@@ -79,8 +79,8 @@ export function isSecretLooking(path: string): boolean {
  * override shallower ones, as in git) or by a `Read(…)` deny rule in a repository settings file.
  */
 function coverage(repo: RepoView): (path: string) => boolean {
-  const ignoreFiles = repo.inputs
-    .filter((input) => input.kind === 'claudeignore')
+  const ignoreFiles = repo
+    .ofKind('claudeignore')
     .map((input) => ({ dir: dirOf(input.file.path), rules: ignore().add(input.file.text) }))
     .sort((a, b) => a.dir.split('/').length - b.dir.split('/').length || a.dir.length - b.dir.length);
   const denies = denyReadRules(repo);
@@ -104,8 +104,8 @@ function coverage(repo: RepoView): (path: string) => boolean {
  */
 function denyReadRules(repo: RepoView): { dir: string; rules: Ignore }[] {
   const result: { dir: string; rules: Ignore }[] = [];
-  for (const input of repo.inputs) {
-    if (input.kind !== 'claude-settings' || !input.file.ok) continue;
+  for (const input of repo.ofKind('claude-settings')) {
+    if (!input.file.ok) continue;
     const deny = (input.file.value as { permissions?: { deny?: unknown } } | undefined)?.permissions?.deny;
     if (!Array.isArray(deny)) continue;
     // `sub/.claude/settings.json` belongs to the project rooted at `sub`; a settings file passed with `--settings` to the repository root.

@@ -96,7 +96,7 @@ export const hooksRunEditableScripts = defineRule({
   check({ input, repo, report }) {
     const settings = settingsOf(input);
     if (!settings) return;
-    const paths = new Set(repo.paths);
+    const paths = repo.pathSet;
     for (const entry of [...hookCommands(settings), ...helperCommands(settings)]) {
       const seen = new Set<string>();
       for (const finding of commandsOf(entry).flatMap((command) => judge(command, paths))) {

@@ -110,7 +110,10 @@ function settingsOf(agent: AgentStep, workflow: WorkflowModel, repo: RepoView): 
   const paths = new Set(agent.settingsPaths.map((path) => path.text.replace(/^\$\{\{\s*github\.workspace\s*\}\}\//, '').replace(/^\.\//, '')));
   // A workflow file lives in the repository it checks out, so the project settings apply to its agent.
   if (workflow.kind === 'workflow') paths.add('.claude/settings.json');
-  const files = repo.inputs.flatMap((other) => (other.kind === 'claude-settings' && paths.has(other.file.path) ? [other.file.value] : []));
+  const files = [...paths].flatMap((path) => {
+    const other = repo.byPath.get(path);
+    return other?.kind === 'claude-settings' ? [other.file.value] : [];
+  });
   return [...agent.inlineSettings.map((setting) => setting.value), ...files];
 }
 

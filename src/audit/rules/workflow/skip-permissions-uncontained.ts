@@ -5,7 +5,7 @@ import type { ShellWord } from '../../../parse/shell.js';
 import type { WorkflowModel } from '../../../parse/workflow.js';
 import { agentSteps, siteTarget, type AgentStep, type TextAt } from '../../agents.js';
 import { cliRuns } from '../../job-facts.js';
-import { defineRule, type ParsedInput, type RuleContext } from '../../rule.js';
+import { defineRule, type RepoView, type RuleContext } from '../../rule.js';
 import { gitlabAgentRuns, gitlabToolTarget, sandboxIn, toolTarget } from '../../workflow-facts.js';
 
 type MessageId = 'bareRunner' | 'allowlistBypassed' | 'gitlabNoImage';
@@ -34,7 +34,7 @@ export const skipPermissionsUncontained = defineRule({
 
 function checkWorkflow(workflow: WorkflowModel, { repo, report }: RuleContext<MessageId>): void {
   for (const agent of agentSteps(workflow)) {
-    const bypasses = [...agent.skipPermissions, ...bypassingSettingsFiles(agent, repo.inputs)];
+    const bypasses = [...agent.skipPermissions, ...bypassingSettingsFiles(agent, repo)];
     const contained = hasContainer(agent.job.container);
     for (const bypass of bypasses) {
       if (contained || wrappedInSandbox(agent, bypass)) continue;
@@ -61,10 +61,10 @@ function wrappedInSandbox(agent: AgentStep, bypass: TextAt): boolean {
 }
 
 /** `--settings file.json` pointing at a settings file in the repository whose `defaultMode` is bypass. */
-function bypassingSettingsFiles(agent: AgentStep, inputs: readonly ParsedInput[]): TextAt[] {
+function bypassingSettingsFiles(agent: AgentStep, repo: RepoView): TextAt[] {
   return agent.settingsPaths.flatMap((path): TextAt[] => {
     const relative = path.text.replace(/^\$\{\{\s*github\.workspace\s*\}\}\//, '').replace(/^\.\//, '');
-    const settings = inputs.find((input) => input.kind === 'claude-settings' && input.file.path === relative);
+    const settings = repo.byPath.get(relative);
     return settings?.kind === 'claude-settings' && defaultMode(settings.file.value) === 'bypassPermissions' ? [{ text: `defaultMode: bypassPermissions (${relative})`, site: path.site }] : [];
   });
 }
