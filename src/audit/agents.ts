@@ -97,7 +97,8 @@ function agentStep(workflow: WorkflowModel, job: JobModel, step: StepModel): Age
     if (settings) addSettings(agent, settings.value, { route: settings.route });
     return agent;
   }
-  if (!step.run) return undefined;
+  // Every way of running Claude Code names it (`claude`, `@anthropic-ai/claude-code`); most steps don't.
+  if (!step.run?.value.includes('claude')) return undefined;
   const script = parseShell(step.run.value);
   let agent: AgentStep | undefined;
   for (const command of script.commands) {

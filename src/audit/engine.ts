@@ -233,14 +233,15 @@ class FindingEmitter {
     const occurrenceKey = [rest.ruleId, rest.messageId, file.path, key].join('\0');
     const occurrence = this.occurrences.get(occurrenceKey) ?? 0;
     this.occurrences.set(occurrenceKey, occurrence + 1);
+    const { fix, ...fields } = rest;
     const finding: Finding = {
-      ...rest,
+      ...fields,
+      ...(fix !== undefined ? { fix } : {}),
       location,
       snippet,
       helpUri: docsUrl(rest.ruleId),
       fingerprint: fingerprintOf({ ruleId: rest.ruleId, messageId: rest.messageId, path: file.path, key, occurrence }),
     };
-    if (finding.fix === undefined) delete finding.fix;
     this.findings.push(finding);
   }
 }
@@ -266,7 +267,19 @@ function maskRange(line: string, from: number, to: number): string {
   return line.slice(0, from) + maskSecret(line.slice(from, to)) + line.slice(to);
 }
 
+/** Several findings often share a line (and generated workflows share many), so masks are cached. */
+const maskedLines = new Map<string, string>();
+
 function maskSecretsIn(line: string): string {
+  const cached = maskedLines.get(line);
+  if (cached !== undefined) return cached;
+  const masked = maskSecretsUncached(line);
+  if (maskedLines.size > 50_000) maskedLines.clear();
+  maskedLines.set(line, masked);
+  return masked;
+}
+
+function maskSecretsUncached(line: string): string {
   let out = line;
   for (const hit of findSecretLiterals(line).reverse()) {
     out = out.slice(0, hit.index) + maskSecret(line.slice(hit.index, hit.index + hit.length)) + out.slice(hit.index + hit.length);

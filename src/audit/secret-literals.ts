@@ -110,6 +110,18 @@ export function maskSecret(secret: string): string {
 
 /** Whether a variable or key name says it holds a credential (`GITHUB_TOKEN`, `apiKey`, `db-password`). */
 export function isCredentialName(name: string): boolean {
+  let known = credentialNames.get(name);
+  if (known === undefined) {
+    known = credentialNameUncached(name);
+    if (credentialNames.size > 10_000) credentialNames.clear();
+    credentialNames.set(name, known);
+  }
+  return known;
+}
+
+const credentialNames = new Map<string, boolean>();
+
+function credentialNameUncached(name: string): boolean {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()

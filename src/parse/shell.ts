@@ -72,11 +72,7 @@ function parseUncached(script: string): ShellScript {
   const tree = parser.parse(masked);
   if (!tree) throw new Error('internal error: tree-sitter returned no tree');
   const commands: ShellCommand[] = [];
-  const visit = (node: SyntaxNode): void => {
-    if (node.type === 'command') commands.push(toCommand(node, script));
-    for (const child of node.namedChildren) if (child) visit(child);
-  };
-  visit(tree.rootNode);
+  for (const node of tree.rootNode.descendantsOfType('command')) if (node) commands.push(toCommand(node, script));
   const hasError = tree.rootNode.hasError;
   tree.delete();
   commands.sort((a, b) => a.start - b.start);

@@ -178,7 +178,25 @@ export function actionModel(file: YamlFile): WorkflowModel | undefined {
 }
 
 /** Splits `owner/repo/path@ref` into its parts; local (`./`) and `docker://` uses return undefined. */
-export function parseUses(uses: string): { owner: string; repo: string; path: string; ref: string | undefined } | undefined {
+export interface UsesRef {
+  owner: string;
+  repo: string;
+  path: string;
+  ref: string | undefined;
+}
+
+const usesCache = new Map<string, UsesRef | undefined>();
+
+/** Many rules ask about the same `uses:` strings, so answers are cached (and frozen). */
+export function parseUses(uses: string): Readonly<UsesRef> | undefined {
+  if (usesCache.has(uses)) return usesCache.get(uses);
+  const parsed = parseUsesUncached(uses);
+  if (usesCache.size > 10_000) usesCache.clear();
+  usesCache.set(uses, parsed && Object.freeze(parsed));
+  return parsed;
+}
+
+function parseUsesUncached(uses: string): UsesRef | undefined {
   if (uses.startsWith('./') || uses.startsWith('docker://')) return undefined;
   const [target, ref] = uses.split('@', 2) as [string, string | undefined];
   const [owner, repo, ...rest] = target.split('/');

@@ -1,8 +1,8 @@
 // YAML and JSON documents that keep source ranges, with one resolver from key routes to spans.
 
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type Scalar } from 'yaml';
 import { jsonValue, parseJson, type JsonNode } from './json-check.js';
 import { SourceFile, type ParseProblem } from './source-file.js';
+import { parseYamlTree, type YamlNode } from './yaml-tree.js';
 
 /** A symbolic place in a document: keys and sequence indexes from the root. */
 export type Route = readonly (string | number)[];
@@ -31,7 +31,7 @@ export class YamlFile extends SourceFile {
   readonly problems: ParseProblem[] = [];
   /** The plain JavaScript value of the document (undefined when it failed to parse). */
   readonly value: unknown;
-  private readonly yaml: Document.Parsed | undefined;
+  private readonly tree: YamlNode | undefined;
   private readonly json: JsonNode | undefined;
 
   constructor(path: string, text: string, options: { json?: boolean; jsonc?: boolean } = {}) {
@@ -48,20 +48,18 @@ export class YamlFile extends SourceFile {
       this.value = jsonValue(parsed.root);
       return;
     }
-    const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false });
-    for (const error of doc.errors) {
-      this.problems.push({ message: error.message.split('\n')[0] ?? error.message, offset: error.pos[0], length: Math.max(1, error.pos[1] - error.pos[0]) });
-    }
-    if (this.problems.length > 0) {
+    const parsed = parseYamlTree(text);
+    if ('problem' in parsed) {
+      this.problems.push({ message: parsed.problem.message, offset: parsed.problem.offset, length: 1 });
       this.value = undefined;
       return;
     }
-    this.yaml = doc;
-    this.value = doc.toJS({ maxAliasCount: 100 });
+    this.tree = parsed.root ?? EMPTY;
+    this.value = parsed.value;
   }
 
   get ok(): boolean {
-    return this.yaml !== undefined || this.json !== undefined;
+    return this.tree !== undefined || this.json !== undefined;
   }
 
   /** The string value of the scalar at a route, or undefined when it is missing or not a string. */
@@ -115,46 +113,52 @@ export class YamlFile extends SourceFile {
   }
 
   private resolve(route: Route): Resolved {
-    return this.json ? resolveJson(this.json, route) : resolveYaml(this.yaml, route);
+    return this.json ? resolveJson(this.json, route) : resolveTree(this.text, this.tree, route);
   }
 }
 
-function resolveYaml(doc: Document.Parsed | undefined, route: Route): Resolved {
-  let node: Node | undefined = (doc?.contents ?? undefined) as Node | undefined;
-  let pair: Pair | undefined;
+const EMPTY: YamlNode = { kind: 'scalar', start: 0, end: 0, flow: false, children: [], value: null };
+
+function resolveTree(text: string, root: YamlNode | undefined, route: Route): Resolved {
+  let node = root;
+  let key: YamlNode | undefined;
   let complete = true;
   for (const segment of route) {
-    if (typeof segment === 'number' && isSeq(node)) {
-      const item = node.items[segment];
-      if (item === undefined) {
+    if (typeof segment === 'number' && node?.kind === 'sequence') {
+      const item: YamlNode | undefined = node.children[segment];
+      if (!item) {
         complete = false;
         break;
       }
-      node = item as Node;
-      pair = undefined;
-    } else if (isMap(node)) {
-      const entry = node.items.find((item) => isPair(item) && isScalar(item.key) && String((item.key as Scalar).value) === String(segment));
-      if (!entry) {
+      node = item;
+      key = undefined;
+    } else if (node?.kind === 'mapping') {
+      const children: YamlNode[] = node.children;
+      let found = -1;
+      for (let i = 0; i + 1 < children.length; i += 2) {
+        if (String(children[i]?.value) === String(segment)) {
+          found = i;
+          break;
+        }
+      }
+      if (found === -1) {
         complete = false;
         break;
       }
-      pair = entry as Pair;
-      node = (entry.value ?? undefined) as Node | undefined;
-      if (node === undefined) break;
+      key = children[found];
+      node = children[found + 1];
     } else {
       complete = false;
       break;
     }
   }
-  const keyNode = pair && isScalar(pair.key) && pair.key.range ? pair.key : undefined;
-  const range = node?.range;
-  const styles: Record<string, NonNullable<Resolved['scalar']>['style']> = { PLAIN: 'plain', QUOTE_DOUBLE: 'double', QUOTE_SINGLE: 'single', BLOCK_LITERAL: 'literal' };
+  const styles: Record<string, NonNullable<Resolved['scalar']>['style']> = { '"': 'double', "'": 'single', '|': 'literal', '>': 'other' };
   return {
     complete,
-    key: keyNode?.range ? { start: keyNode.range[0], end: keyNode.range[1] } : undefined,
-    node: range ? { start: range[0], end: range[1] } : undefined,
-    block: (isMap(node) || isSeq(node)) && !node.flow,
-    scalar: isScalar(node) && typeof node.value === 'string' ? { value: node.value, style: styles[node.type ?? ''] ?? 'other' } : undefined,
+    key: key ? { start: key.start, end: key.end } : undefined,
+    node: node ? { start: node.start, end: node.end } : undefined,
+    block: node !== undefined && node.kind !== 'scalar' && !node.flow,
+    scalar: node?.kind === 'scalar' && typeof node.value === 'string' ? { value: node.value, style: styles[text[node.start] ?? ''] ?? 'plain' } : undefined,
   };
 }
 

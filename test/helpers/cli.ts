@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+/** The bundled CLI, as the package's bin runs it. */
+export const CLI = join(ROOT, 'dist', 'cordon.js');
 
 export interface CliResult {
   status: number | null;

@@ -2,7 +2,7 @@
 
 import ignore, { type Ignore } from 'ignore';
 import { YamlFile } from '../../../parse/yaml-doc.js';
-import type { InputKind } from '../../inputs.js';
+import { classify, type InputKind } from '../../inputs.js';
 import { defineRule, type ParsedInput, type RepoView } from '../../rule.js';
 
 /** Input kinds the rule is attached to; it reports about the repository, not about any one of them. */
@@ -39,17 +39,24 @@ export const claudeignoreMissing = defineRule({
 
 /**
  * The input the repository-level finding is attached to: the root `.claudeignore` when there is
- * one, else the root `CLAUDE.md`, else the root `AGENTS.md`, else the first attached input in
- * discovery order. Inputs that failed to parse are skipped because the engine never runs rules on them.
+ * one, else the root `CLAUDE.md`, else the root `AGENTS.md`, else the first other attached input,
+ * workflows last. It is chosen from the paths of the whole repository, not from the inputs one
+ * audit shard happens to hold, so a parallel audit still reports it exactly once. Inputs that failed
+ * to parse are skipped because the engine never runs rules on them.
  */
 export function anchorOf(repo: RepoView): ParsedInput | undefined {
-  const candidates = repo.inputs.filter((input) => ATTACHED.includes(input.kind) && !(input.file instanceof YamlFile && !input.file.ok));
-  return (
-    candidates.find((input) => input.kind === 'claudeignore' && input.file.path === '.claudeignore') ??
-    candidates.find((input) => /^claude\.md$/i.test(input.file.path)) ??
-    candidates.find((input) => /^agents\.md$/i.test(input.file.path)) ??
-    candidates[0]
-  );
+  const parsable = (input: ParsedInput | undefined): input is ParsedInput => input !== undefined && ATTACHED.includes(input.kind) && !(input.file instanceof YamlFile && !input.file.ok);
+  const preferred = ['.claudeignore', ...repo.paths.filter((path) => /^claude\.md$/i.test(path)), ...repo.paths.filter((path) => /^agents\.md$/i.test(path))];
+  for (const path of preferred) {
+    const input = repo.byPath.get(path);
+    if (parsable(input)) return input;
+  }
+  // Workflows and the settings files they reference are split between shards, so they come last.
+  const others = repo.inputs.filter((input) => input.kind !== 'workflow' && !('origin' in input && input.origin === 'workflow-reference') && parsable(input));
+  if (others[0]) return others[0];
+  const firstWorkflow = repo.paths.find((path) => classify(path) === 'workflow');
+  const input = firstWorkflow === undefined ? undefined : repo.byPath.get(firstWorkflow);
+  return parsable(input) ? input : undefined;
 }
 
 /** Suffixes that mark a committed template rather than real values (`.env.example`, `secrets.sample.yml`). */
