@@ -107,9 +107,18 @@ export function mergedLayers(input: ParsedInput, repo: RepoView): SettingsLayer[
   if (!own) return [];
   const dir = input.kind === 'claude-settings' && input.origin === 'path' ? claudeDir(input.file.path) : '.claude/';
   const layers: SettingsLayer[] = [{ input, settings: own }];
-  for (const other of repo.ofKind('claude-settings')) {
-    if (other === input || other.origin !== 'path') continue;
-    if (claudeDir(other.file.path) !== dir) continue;
+  // Grouping by directory once keeps this linear when many files are passed with --settings.
+  const byDir = repo.memo('settings-facts:path-settings-by-dir', () => {
+    const groups = new Map<string, ParsedInput[]>();
+    for (const other of repo.ofKind('claude-settings')) {
+      if (other.origin !== 'path') continue;
+      const key = claudeDir(other.file.path);
+      groups.set(key, [...(groups.get(key) ?? []), other]);
+    }
+    return groups;
+  });
+  for (const other of byDir.get(dir) ?? []) {
+    if (other === input) continue;
     const settings = settingsOf(other);
     if (settings) layers.push({ input: other, settings });
   }
