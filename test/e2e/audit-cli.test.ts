@@ -1,15 +1,27 @@
 // The built `cordon audit` CLI: exit codes, suppression, baselines, config errors and bad input.
 
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cordon } from '../helpers/cli.js';
+import { cordon, ROOT } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** The bundled CLI and the two packages it loads at run time, copied where any user can read them. */
+function worldReadableCli(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cordon-cli-'));
+  dirs.push(dir);
+  cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  cpSync(join(ROOT, 'dist', 'cordon.js'), join(dir, 'dist', 'cordon.js'));
+  for (const pkg of ['web-tree-sitter', 'tree-sitter-bash']) cpSync(join(ROOT, 'node_modules', pkg), join(dir, 'node_modules', pkg), { recursive: true });
+  execFileSync('chmod', ['-R', 'a+rX', dir]);
+  return join(dir, 'dist', 'cordon.js');
+}
 
 function repo(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'cordon-e2e-'));
@@ -160,9 +172,12 @@ describe('bad input never stops the scan', () => {
   it('an unreadable file is a finding, not a crash', () => {
     const dir = repo({ '.github/workflows/locked.yml': INJECTED, '.github/workflows/t.yml': INJECTED });
     chmodSync(join(dir, '.github/workflows/locked.yml'), 0o000);
-    // Root reads anything, so the check runs the CLI as an unprivileged user when the suite is root.
-    const prefix = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
-    const result = cordon(['audit', dir, '--format', 'json', '--rule', 'unreadable-file', '--rule', 'untrusted-prompt-input'], { prefix, cwd: dir });
+    // Root reads anything, so the check runs the CLI as an unprivileged user when the suite is root,
+    // from a world-readable copy (the checkout itself may sit in a private directory).
+    const asRoot = process.getuid?.() === 0;
+    const prefix = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const cli = asRoot ? worldReadableCli() : undefined;
+    const result = cordon(['audit', dir, '--format', 'json', '--rule', 'unreadable-file', '--rule', 'untrusted-prompt-input'], { prefix, cwd: dir, cli });
     const out = JSON.parse(result.stdout) as JsonOut;
     expect(out.findings.map((f) => `${f.rule} ${f.path}`)).toEqual([
       'unreadable-file .github/workflows/locked.yml',
