@@ -9,6 +9,7 @@ const AREA_TITLES: Record<(typeof RULE_AREAS)[number], string> = {
   mcp: 'MCP servers',
   instructions: 'Instruction and ignore files',
   container: 'Containers',
+  secrets: 'Secrets',
   general: 'The scan itself',
 };
 

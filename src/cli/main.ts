@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, EXIT, UsageError } from '../core/errors.js';
 import { auditCommand, type AuditCliOptions } from './audit-command.js';
+import { secretsCommand, type SecretsCliOptions } from './secrets-command.js';
 import { VERSION } from './version.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -33,6 +34,31 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-color', 'disable colour')
     .action(async (path: string, options: AuditCliOptions) => {
       exitCode = await auditCommand(path, options, { stdout: process.stdout, stderr: process.stderr, isTTY: Boolean(process.stdout.isTTY) });
+    });
+
+  program
+    .command('secrets')
+    .description('Find credentials in the tree, the git history or the staged change, before the agent does.')
+    .argument('[path]', 'repository to scan', '.')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'github', 'markdown']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['info', 'low', 'medium', 'high']).default('medium'))
+    .option('--exit-zero', 'exit 0 even when findings are at or above --fail-on')
+    .option('--history', 'scan every added line in the git history instead of the working tree')
+    .option('--since <rev>', 'with --history: only commits after this revision')
+    .option('--staged', 'scan the added lines of the staged change (for pre-commit)')
+    .option('--baseline <file>', 'suppress findings whose fingerprints are in this baseline')
+    .option('--write-baseline <file>', 'write the fingerprints of the current findings to this file')
+    .option('--include-generic', 'also report keyword-plus-entropy matches (low severity, noisy)')
+    .option('--show-secrets', 'print secrets unmasked (they are masked by default)')
+    .option('--threads <n>', 'threads for large trees (default: the number of cores)')
+    .option('--write-claudeignore', 'create or update .claudeignore with the secret files found and safe defaults')
+    .option('--settings <file>', 'with --write-claudeignore: also merge matching Read() deny rules into this Claude settings file')
+    .option('--config <file>', 'use this cordon.yml instead of the one in PATH')
+    .option('--color', 'force colour')
+    .option('--no-color', 'disable colour')
+    .action(async (path: string, options: SecretsCliOptions) => {
+      exitCode = await secretsCommand(path, options, { stdout: process.stdout, stderr: process.stderr, isTTY: Boolean(process.stdout.isTTY) });
     });
 
   try {

@@ -31,17 +31,27 @@ export const AuditConfigSchema = z
   })
   .strict();
 
+export const SecretsConfigSchema = z
+  .object({
+    exclude: z.array(z.string().min(1)).default([]).describe('Globs of paths the secret scan does not read, besides the built-in skips.'),
+    include: z.array(z.string().min(1)).default([]).describe('Globs re-admitted although a built-in skip (lockfiles, minified files …) matches them.'),
+    ignore: z.array(AuditIgnoreSchema).default([]).describe('Findings accepted on purpose; `rule` is a detector id (github-classic-token) or a secret-file kind (dotenv).'),
+  })
+  .strict();
+
 export const CordonConfigSchema = z
   .object({
     $schema: z.string().optional(),
     version: z.literal(1).default(1).describe('Configuration format version.'),
     audit: AuditConfigSchema.default({ ignore: [], rules: {}, exclude: [], 'protected-paths': [] }),
+    secrets: SecretsConfigSchema.default({ exclude: [], include: [], ignore: [] }),
   })
   .strict();
 
 export type CordonConfig = z.infer<typeof CordonConfigSchema>;
 export type AuditConfig = z.infer<typeof AuditConfigSchema>;
 export type AuditIgnore = z.infer<typeof AuditIgnoreSchema>;
+export type SecretsConfig = z.infer<typeof SecretsConfigSchema>;
 
 export function cordonJsonSchema(): unknown {
   return z.toJSONSchema(CordonConfigSchema, { target: 'draft-7', io: 'input' });

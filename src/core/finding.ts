@@ -20,6 +20,8 @@ export interface Finding {
   fix?: string;
   /** Stable across line moves: rule, path, message id and the flagged text. */
   fingerprint: string;
+  /** For findings from git history: the commit that added the flagged line. */
+  commit?: { sha: string; author: string; date: string };
   /** Set when an inline comment, config entry or baseline suppresses the finding. */
   suppressed?: { kind: 'inline' | 'config' | 'baseline'; reason?: string };
 }

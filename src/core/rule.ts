@@ -2,7 +2,7 @@
 
 import type { Confidence, Severity } from './severity.js';
 
-export const RULE_AREAS = ['workflow', 'settings', 'mcp', 'instructions', 'container', 'general'] as const;
+export const RULE_AREAS = ['workflow', 'settings', 'mcp', 'instructions', 'container', 'secrets', 'general'] as const;
 export type RuleArea = (typeof RULE_AREAS)[number];
 
 export const DOCS_BASE = 'https://github.com/cordon-dev/cordon/blob/main/docs/rules/';
@@ -19,6 +19,8 @@ export interface RuleMeta<MessageId extends string = string> {
   messages: Record<MessageId, string>;
   /** What to do about it, shown under every finding. */
   help: string;
+  /** Documentation link, when it is not the rule's own page under docs/rules/. */
+  helpUri?: string;
 }
 
 export interface Rule<Context, MessageId extends string = string> {

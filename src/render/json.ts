@@ -28,6 +28,8 @@ export interface JsonFinding {
   helpUri: string;
   fix: string | null;
   fingerprint: string;
+  /** The commit that added the line, for findings from git history; null otherwise. */
+  commit: { sha: string; author: string; date: string } | null;
   suppressed: { kind: string; reason: string | null } | null;
 }
 
@@ -50,6 +52,7 @@ export function renderJson(findings: readonly Finding[], meta: { version: string
       helpUri: finding.helpUri,
       fix: finding.fix ?? null,
       fingerprint: finding.fingerprint,
+      commit: finding.commit ?? null,
       suppressed: finding.suppressed ? { kind: finding.suppressed.kind, reason: finding.suppressed.reason ?? null } : null,
     })),
     ...(meta.stats !== undefined ? { stats: meta.stats } : {}),

@@ -27,8 +27,8 @@ export function renderSarif(findings: readonly Finding[], rules: readonly RuleMe
               name: rule.id.replace(/(^|-)([a-z])/g, (_, __: string, ch: string) => ch.toUpperCase()),
               shortDescription: { text: rule.description },
               fullDescription: { text: rule.description },
-              help: { text: rule.help, markdown: `${rule.help}\n\n[Documentation](${docsUrl(rule.id)})` },
-              helpUri: docsUrl(rule.id),
+              help: { text: rule.help, markdown: `${rule.help}\n\n[Documentation](${rule.helpUri ?? docsUrl(rule.id)})` },
+              helpUri: rule.helpUri ?? docsUrl(rule.id),
               defaultConfiguration: { level: LEVEL[rule.severity] },
               properties: {
                 tags: ['security', rule.area],

@@ -33,6 +33,12 @@ export function renderText(findings: readonly Finding[], options: TextOptions, f
     }
     out.push(`${paint[finding.severity](LABEL[finding.severity])}[${colors.bold(finding.ruleId)}] ${displayLine(finding.message).text}`);
     out.push(`  ${colors.dim('-->')} ${path}:${start.line}:${start.column}`);
+    if (finding.snippet === '') {
+      // File-level findings (a secret file) have no line to quote.
+      out.push(`  ${colors.dim('= help:')} ${finding.help}`);
+      out.push(`  ${colors.dim('= docs:')} ${finding.helpUri}`);
+      continue;
+    }
     const gutter = String(start.line).length;
     const line = displayLine(finding.snippet);
     const from = line.column(start.column);

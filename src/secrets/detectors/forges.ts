@@ -1,0 +1,390 @@
+// Detectors for code forges and package registries: GitHub, GitLab, npm, PyPI, Docker Hub, RubyGems, NuGet, JFrog.
+//
+// Patterns are written from each vendor's published format, not taken from other scanners. GitHub
+// and npm tokens carry a CRC32 checksum and GitLab's routable tokens another, all checked offline
+// (`../checksum.ts`). The fakes below came from a throwaway random generator, with checksums
+// computed the vendors' way, and are split after the prefix so that this file itself holds no
+// contiguous token.
+
+import { hasBase62Crc32Suffix, isGitLabRoutableToken } from '../checksum.js';
+import { defineDetectors } from '../detector.js';
+import { near, sample } from './patterns.js';
+
+const FAKE = {
+  githubPat: 'gh' + 'p_I5GPdqfEgzBpSR0nd5LjpNbvG3oK0e2U2BEG',
+  githubPat2: 'gh' + 'p_fvkjAunYnydWFsMnl7xPxXOumPfX0Y0gib4p',
+  githubPatBadChecksum: 'gh' + 'p_9lnxyxcmUSKMGjQf6Mzir4WSW2v8Tk2XCEha',
+  githubOauth: 'gh' + 'o_NowbCQaHwMDKtdr0bK9pEDdCnc0jAn1s6adj',
+  githubUserToServer: 'gh' + 'u_k3ed92Q98WDd1UnK1Gbsng8n65kHy13lqkEc',
+  githubServerToServer: 'gh' + 's_o18hgKOWeT0VTk1Xph09N2FQt0UJ8d0TKr61',
+  githubRefresh: 'gh' + 'r_AgZULMvJFcbYQiOV84zPiRBIbqG75e3im2fZ',
+  githubFineGrained: 'github' + '_pat_rLobZBvlfm5ClnjGQfEJQw_f9eo3futWA6BZK7Wb1hDoFdMnNuNb0jEOL7krTXzY3CZT83j0cYK8nEkhv0',
+  githubFineGrained2: 'github' + '_pat_qxD8ywVrRc0JiLe3zX3Y8v_YMQhYBMSTYYT6zpgjR77LkX55bQWcuMV358kL2oZwGhu1aDkW00l22dHdKe',
+  gitlabPat: 'glpat' + '-GKSjGMD8Ie66c1-9m5jn',
+  gitlabPatRoutable: 'glpat' + '-8dSs66V2c_pvhULoa-JxnW86NTJlNHIH.01.0w18z1fgb',
+  gitlabDeploy: 'gldt' + '-adMAeY3odwbBveDmo_Kk',
+  gitlabRunner: 'glrt' + '-SCGiTasTDF-POG84uPH4',
+  gitlabRunnerRoutable: 'glrt' + '-t1_s7tgTcIab-jqGT_aUdWe2m86MjUwYmUH.01.0w19ppyvs',
+  gitlabJob: 'glcbt' + '-f2b_9fRq8clixDkRQYplFser',
+  gitlabTrigger: 'glptt' + '-cae22beccbf1965bef8d6b67a724e0b40c651a04',
+  gitlabFeed: 'glft' + '-3gzy100Y8lbSfu1GfEnc',
+  gitlabScim: 'glsoat' + '-06S74PLTysowBh3PNIyf',
+  gitlabOauthSecret: 'gloas' + '-24834033cb88d3a29939d20c170aac676da1d17ce08762d6f026643fb880bab3',
+  npm: 'np' + 'm_r5MbFKerLlSzIyLvXFgLUwGbuECqVI3tT7S0',
+  npm2: 'np' + 'm_sXdRjaiXwJ25ZZ1uNvdyvdrICkotc11oJHIX',
+  pypi: 'pypi' + '-AgEIcHlwaS5vcmcC4P9kzz645YeaK_3kPc6bRytTPdTeU3En5zNf2i3PPgQ69acMdcxov-nsvbJ7LO4jH18HA-z9piuP6NezPtZPgAdKdW_2EKNQd1BloZq2aIwpn3ywzkY18WzVd6k0I8kudMDuv8pnw0DKloEPhC-G_Z9PfcO27Ld',
+  testPypi: 'pypi' + '-AgENdGVzdC5weXBpLm9yZwUDf09hMkNTDUrNiiLL-pOhvOtMiOPrq0CDejXdRCDS5yDi3zNgAQSmTBrb231DIRhUyuUyb5NxlYqXu17ZUYkwp8zYkm6M6vUS5p1U372IC2J_2u2ghwmqIw7YoQLAwZV_Lk32WdqouHYNuUY6_BBo6pOZQ-PkpH',
+  docker: 'dckr' + '_pat_M7ArbZPnu8y3o4tQ4LV-CBBJAIQ',
+  docker2: 'dckr' + '_pat_147HFHguTlY9yHpJos6tEtzJPri',
+  rubygems: 'rubygems' + '_13fc37a512de403f92fe7e6ebcbedb1f67137e934a7820ba',
+  nuget: 'oy2' + '5llbwzidpnyitbq4klc5bwtky0qrp4zqrbn09hga2zo',
+  jfrog: 'AKCp' + 'MgvmJc5dSRcLoqPbbH8ZM629Rg7WGq9hEmbcMAvPuc7DzH6s74H07aFx5vcqIzfptNYEt',
+  jfrogReference: 'cmVmdGtuOjAxOj' + 'IwODE4NDU4MTc6UmJlY3FJZHpxRGpJMVFybHcyV1V4OGJyNGh5',
+} as const;
+
+/** `ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`: 36 base62 characters ending in their own CRC32. */
+const hasGitHubChecksum = (secret: string): boolean => hasBase62Crc32Suffix(secret.slice(4));
+
+const GITHUB_SOURCE =
+  "GitHub's 2021 engineering post on its authentication token formats: a type prefix, 30 random base62 characters, then 6 characters of base62 CRC32 over those 30";
+
+/**
+ * Legacy GitLab tokens have no check; routable ones (`…<payload>.<version>.<length><crc>`) must
+ * carry their CRC32, computed over everything before it, including an instance prefix such as
+ * `acme-` in front of `glpat-` when the instance sets one.
+ */
+function isValidGitLabToken(secret: string, match: RegExpExecArray): boolean {
+  if (!secret.includes('.')) return true;
+  const prefix = /^gl[a-z]+-(?:t\d_)?/.exec(secret)?.[0] ?? '';
+  if (isGitLabRoutableToken(secret, prefix)) return true;
+  const instance = /[A-Za-z0-9_]{1,32}-$/.exec(match.input.slice(Math.max(0, match.index - 33), match.index))?.[0];
+  return instance !== undefined && isGitLabRoutableToken(instance + secret, instance + prefix);
+}
+
+const GITLAB_SOURCE = "GitLab's token overview (docs/security/tokens): token prefixes by type";
+const GITLAB_ROUTABLE =
+  "routable tokens follow GitLab's RoutableToken generator: base64url payload, `.01.`, 2 base36 characters of payload length and 7 of CRC32";
+
+export const FORGE_DETECTORS = defineDetectors([
+  {
+    id: 'github-personal-access-token',
+    description: 'github personal access token (classic)',
+    source: `${GITHUB_SOURCE}; \`ghp_\` marks a personal access token.`,
+    keywords: ['ghp_'],
+    pattern: /(?<![A-Za-z0-9_])ghp_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g,
+    minEntropy: 3,
+    validate: hasGitHubChecksum,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [
+      sample('GITHUB_TOKEN=%s', FAKE.githubPat),
+      sample('git clone https://%s@github.com/cordon-fixture/app.git', FAKE.githubPat2),
+      sample('token: %s', FAKE.githubPat),
+    ],
+    falsePositives: [
+      `GITHUB_TOKEN=${FAKE.githubPatBadChecksum}`,
+      'GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+      'GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      FAKE.githubPat.slice(0, -1),
+      `${FAKE.githubPat}A`,
+    ],
+  },
+  {
+    id: 'github-oauth-access-token',
+    description: 'github oauth app access token',
+    source: `${GITHUB_SOURCE}; \`gho_\` marks an OAuth access token (the GitHub CLI stores one).`,
+    keywords: ['gho_'],
+    pattern: /(?<![A-Za-z0-9_])gho_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g,
+    minEntropy: 3,
+    validate: hasGitHubChecksum,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [sample('github.com:\n    user: cordon-bot\n    oauth_token: %s\n', FAKE.githubOauth)],
+    falsePositives: [FAKE.githubOauth.slice(0, -2) + 'zz', '"token": "gho_xxx"'],
+  },
+  {
+    id: 'github-user-to-server-token',
+    description: 'github app user-to-server token',
+    source: `${GITHUB_SOURCE}; \`ghu_\` marks a GitHub App user-to-server token.`,
+    keywords: ['ghu_'],
+    pattern: /(?<![A-Za-z0-9_])ghu_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g,
+    minEntropy: 3,
+    validate: hasGitHubChecksum,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [sample('Authorization: Bearer %s', FAKE.githubUserToServer)],
+    falsePositives: [FAKE.githubUserToServer.replace('ghu_', 'ghx_'), FAKE.githubUserToServer.slice(0, -3) + '000'],
+  },
+  {
+    id: 'github-server-to-server-token',
+    description: 'github app installation (server-to-server) token',
+    source: `${GITHUB_SOURCE}; \`ghs_\` marks a GitHub App installation token, the kind Actions' GITHUB_TOKEN is.`,
+    keywords: ['ghs_'],
+    pattern: /(?<![A-Za-z0-9_])ghs_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g,
+    minEntropy: 3,
+    validate: hasGitHubChecksum,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [sample('git remote set-url origin https://x-access-token:%s@github.com/cordon-fixture/app', FAKE.githubServerToServer)],
+    falsePositives: [FAKE.githubServerToServer.slice(0, -1) + 'Z', 'ghs_' + 'A1b2C3d4'.repeat(4) + 'ZzYy'],
+  },
+  {
+    id: 'github-refresh-token',
+    description: 'github app refresh token',
+    source: `${GITHUB_SOURCE}; \`ghr_\` marks a refresh token for user-to-server tokens.`,
+    keywords: ['ghr_'],
+    pattern: /(?<![A-Za-z0-9_])ghr_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g,
+    minEntropy: 3,
+    validate: hasGitHubChecksum,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [sample('"refresh_token": "%s",', FAKE.githubRefresh)],
+    falsePositives: [FAKE.githubRefresh.slice(0, -6) + 'AAAAAA', 'ghr_TOKEN'],
+  },
+  {
+    id: 'github-fine-grained-token',
+    description: 'github fine-grained personal access token',
+    source: "GitHub's 2022 changelog introducing fine-grained personal access tokens: `github_pat_`, 22 base62 characters, `_`, 59 base62 characters.",
+    keywords: ['github_pat_'],
+    pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}(?![A-Za-z0-9_])/g,
+    minEntropy: 3,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [sample('GH_TOKEN=%s', FAKE.githubFineGrained), sample('  token: "%s"', FAKE.githubFineGrained2)],
+    falsePositives: [
+      'RENOVATE_TOKEN=github_pat_xxxxxxxxxxxxx',
+      'github_pat_FAKE0cordon0unit0test0000011',
+      FAKE.githubFineGrained.replace('_pat_', '_pat-'),
+      FAKE.githubFineGrained.slice(0, -1),
+    ],
+  },
+  {
+    id: 'gitlab-personal-access-token',
+    description: 'gitlab personal, project, group or impersonation access token',
+    source: `${GITLAB_SOURCE}: \`glpat-\`, then 20 URL-safe characters; ${GITLAB_ROUTABLE}.`,
+    keywords: ['glpat-'],
+    pattern: /(?<![A-Za-z0-9_])glpat-(?:[A-Za-z0-9_-]{27,300}\.[0-9a-z]{2}\.[0-9a-z]{9}|[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])/g,
+    minEntropy: 3,
+    validate: isValidGitLabToken,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [
+      sample('GITLAB_TOKEN=%s', FAKE.gitlabPat),
+      sample('curl --header "PRIVATE-TOKEN: %s" https://gitlab.example.com/api/v4/projects', FAKE.gitlabPatRoutable),
+      sample('Use the token %s.', FAKE.gitlabPat),
+    ],
+    falsePositives: [
+      'GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx',
+      FAKE.gitlabPat.slice(0, -1),
+      FAKE.gitlabPatRoutable.slice(0, -1) + (FAKE.gitlabPatRoutable.endsWith('b') ? 'c' : 'b'),
+      FAKE.gitlabPatRoutable.replace('.01.0w', '.01.0x'),
+    ],
+  },
+  {
+    id: 'gitlab-deploy-token',
+    description: 'gitlab deploy token',
+    source: `${GITLAB_SOURCE}: \`gldt-\` (GitLab 16.7 and later), then 20 URL-safe characters.`,
+    keywords: ['gldt-'],
+    pattern: /(?<![A-Za-z0-9_])gldt-[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [sample('docker login registry.gitlab.com -u gitlab+deploy-token-42 -p %s', FAKE.gitlabDeploy)],
+    falsePositives: ['CI_DEPLOY_PASSWORD=gldt-aaaaaaaaaaaaaaaaaaaa', FAKE.gitlabDeploy + 'x'],
+  },
+  {
+    id: 'gitlab-runner-token',
+    description: 'gitlab runner authentication token',
+    source: `${GITLAB_SOURCE}: \`glrt-\`, then 20 URL-safe characters; ${GITLAB_ROUTABLE}, after \`glrt-t<type>_\`.`,
+    keywords: ['glrt-'],
+    pattern: /(?<![A-Za-z0-9_])glrt-(?:t\d_[A-Za-z0-9_-]{27,300}\.[0-9a-z]{2}\.[0-9a-z]{9}|[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])/g,
+    minEntropy: 3,
+    validate: isValidGitLabToken,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [
+      sample('gitlab-runner register --url https://gitlab.com --token %s', FAKE.gitlabRunner),
+      sample('[[runners]]\n  token = "%s"\n', FAKE.gitlabRunnerRoutable),
+    ],
+    falsePositives: ['token = "glrt-REDACTED"', FAKE.gitlabRunnerRoutable.replace('.01.', '.02.')],
+  },
+  {
+    id: 'gitlab-ci-job-token',
+    description: 'gitlab ci/cd job token (valid while its job runs)',
+    source: `${GITLAB_SOURCE}: \`glcbt-\` (GitLab 16.9 and later), the partition id in hex, \`_\`, then 20 URL-safe characters.`,
+    keywords: ['glcbt-'],
+    pattern: /(?<![A-Za-z0-9_])glcbt-[0-9a-f]{1,5}_[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3,
+    severity: 'medium',
+    confidence: 'high',
+    truePositives: [sample('CI_JOB_TOKEN=%s', FAKE.gitlabJob)],
+    falsePositives: ['CI_JOB_TOKEN=glcbt-...', FAKE.gitlabJob.replace('-f2b_', '-f2b')],
+  },
+  {
+    id: 'gitlab-trigger-token',
+    description: 'gitlab pipeline trigger token',
+    source: `${GITLAB_SOURCE}: \`glptt-\`, then 40 hex characters.`,
+    keywords: ['glptt-'],
+    pattern: /(?<![A-Za-z0-9_])glptt-[0-9a-f]{40}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3,
+    severity: 'medium',
+    confidence: 'high',
+    truePositives: [sample('curl -X POST --form token=%s --form ref=main https://gitlab.example.com/api/v4/projects/7/trigger/pipeline', FAKE.gitlabTrigger)],
+    falsePositives: [FAKE.gitlabTrigger.slice(0, -1), `glptt-${'0'.repeat(40)}`],
+  },
+  {
+    id: 'gitlab-feed-token',
+    description: 'gitlab feed token (rss and calendar feeds, private issues included)',
+    source: `${GITLAB_SOURCE}: \`glft-\`, then 20 URL-safe characters.`,
+    keywords: ['glft-'],
+    pattern: /(?<![A-Za-z0-9_])glft-[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3,
+    severity: 'medium',
+    confidence: 'high',
+    truePositives: [sample('https://gitlab.example.com/dashboard/issues.atom?feed_token=%s', FAKE.gitlabFeed)],
+    falsePositives: ['feed_token=glft-xxxxxxxxxxxxxxxxxxxx', FAKE.gitlabFeed.slice(0, -3)],
+  },
+  {
+    id: 'gitlab-scim-token',
+    description: 'gitlab scim oauth token',
+    source: `${GITLAB_SOURCE}: \`glsoat-\` (GitLab 16.9 and later), then 20 URL-safe characters.`,
+    keywords: ['glsoat-'],
+    pattern: /(?<![A-Za-z0-9_])glsoat-[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [sample('"scim_token": "%s"', FAKE.gitlabScim)],
+    falsePositives: [FAKE.gitlabScim.slice(0, -1), 'glsoat-tooshort'],
+  },
+  {
+    id: 'gitlab-oauth-app-secret',
+    description: 'gitlab oauth application secret',
+    source: `${GITLAB_SOURCE}: \`gloas-\` prefixes OAuth application secrets, 64 characters after the prefix.`,
+    keywords: ['gloas-'],
+    pattern: /(?<![A-Za-z0-9_])gloas-[A-Za-z0-9_-]{64}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [sample('GITLAB_OAUTH_CLIENT_SECRET=%s', FAKE.gitlabOauthSecret)],
+    falsePositives: ['gloas-' + 'a'.repeat(20), FAKE.gitlabOauthSecret.slice(0, -1)],
+  },
+  {
+    id: 'npm-access-token',
+    description: 'npm access token (publish or read)',
+    source:
+      "npm's 2021 announcement of the new access token format: `npm_` then 36 base62 characters whose last 6 are the base62 CRC32 of the first 30, as in GitHub's tokens.",
+    keywords: ['npm_'],
+    pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g,
+    minEntropy: 3,
+    validate: (secret) => hasBase62Crc32Suffix(secret.slice(4)),
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [
+      sample('//registry.npmjs.org/:_authToken=%s\n', FAKE.npm),
+      sample('NPM_TOKEN=%s', FAKE.npm2),
+    ],
+    falsePositives: [
+      `//registry.npmjs.org/:_authToken=${FAKE.npm.slice(0, -1)}${FAKE.npm.endsWith('0') ? '1' : '0'}`,
+      FAKE.npm.slice(0, -1),
+      'npm_run_all_build_scripts_in_parallel',
+      'NPM_TOKEN=npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+    ],
+  },
+  {
+    id: 'pypi-upload-token',
+    description: 'pypi api (upload) token',
+    source:
+      "PyPI's help page on API tokens: `pypi-` followed by a base64url macaroon whose header encodes the location pypi.org, so every token begins `pypi-AgEIcHlwaS5vcmc`.",
+    keywords: ['pypi-ageichlwas5vcmc'],
+    pattern: /(?<![A-Za-z0-9_-])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [sample('[pypi]\n  username = __token__\n  password = %s\n', FAKE.pypi), sample('TWINE_PASSWORD=%s', FAKE.pypi)],
+    falsePositives: ['TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc...', 'PYPI_TOKEN=pypi-AgEIcHlwaS5vcmcxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'],
+  },
+  {
+    id: 'pypi-test-upload-token',
+    description: 'testpypi api (upload) token',
+    source: "PyPI's help page on API tokens, for test.pypi.org: the macaroon header encodes test.pypi.org, so every token begins `pypi-AgENdGVzdC5weXBpLm9yZw`.",
+    keywords: ['pypi-agendgvzdc5wexbplm9yzw'],
+    pattern: /(?<![A-Za-z0-9_-])pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,1000}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3,
+    severity: 'low',
+    confidence: 'high',
+    truePositives: [sample('[testpypi]\n  username = __token__\n  password = %s\n', FAKE.testPypi)],
+    falsePositives: ['password = pypi-AgENdGVzdC5weXBpLm9yZw', FAKE.testPypi.slice(0, 60)],
+  },
+  {
+    id: 'docker-hub-personal-access-token',
+    description: 'docker hub personal access token',
+    source: 'Docker documentation on personal access tokens: `dckr_pat_` followed by 27 URL-safe characters.',
+    keywords: ['dckr_pat_'],
+    pattern: /(?<![A-Za-z0-9_-])dckr_pat_[A-Za-z0-9_-]{27}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [
+      sample('echo %s | docker login -u cordonbot --password-stdin', FAKE.docker),
+      sample('DOCKERHUB_TOKEN: "%s"', FAKE.docker2),
+    ],
+    falsePositives: ["DOCKERHUB_TOKEN: 'dckr_pat_test'", 'DOCKER_TOKEN=dckr_pat_xxxxx', FAKE.docker.slice(0, -1)],
+  },
+  {
+    id: 'rubygems-api-key',
+    description: 'rubygems.org api key',
+    source: 'RubyGems.org guides on API key scopes: keys are `rubygems_` followed by 48 hex characters.',
+    keywords: ['rubygems_'],
+    pattern: /(?<![A-Za-z0-9_])rubygems_[0-9a-f]{48}(?![A-Za-z0-9_])/g,
+    minEntropy: 3,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [sample('---\n:rubygems_api_key: %s\n', FAKE.rubygems), sample('GEM_HOST_API_KEY=%s', FAKE.rubygems)],
+    falsePositives: [':rubygems_api_key: rubygems_0000000000000000000000000000000000000000000000000', FAKE.rubygems.slice(0, -1), 'rubygems_version_requirement'],
+  },
+  {
+    id: 'nuget-api-key',
+    description: 'nuget.org api key',
+    source: 'NuGet documentation on publishing packages and GitHub secret scanning partner data: nuget.org keys are `oy2` followed by 43 lowercase letters and digits.',
+    keywords: ['oy2'],
+    pattern: /(?<![A-Za-z0-9_])oy2[a-z0-9]{43}(?![A-Za-z0-9_])/g,
+    minEntropy: 3,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [
+      sample('dotnet nuget push bin/Cordon.1.0.0.nupkg --api-key %s --source https://api.nuget.org/v3/index.json', FAKE.nuget),
+      sample('NUGET_API_KEY=%s', FAKE.nuget),
+    ],
+    falsePositives: [FAKE.nuget.toUpperCase(), FAKE.nuget.slice(0, -1), `oy2${'a'.repeat(43)}`],
+  },
+  {
+    id: 'jfrog-api-key',
+    description: 'jfrog artifactory api key',
+    source:
+      'JFrog Artifactory REST API documentation: API keys are 73 characters starting `AKCp`, sent as X-JFrog-Art-Api. `AKCp` alone occurs in ordinary identifiers, so the rule needs JFrog or Artifactory mentioned close by.',
+    keywords: ['jfrog', 'artifactory'],
+    pattern: /(?<![A-Za-z0-9_])AKCp[A-Za-z0-9]{69}(?![A-Za-z0-9_])/g,
+    minEntropy: 3.5,
+    validate: (_secret, match) => near(match, /jfrog|artifactory/i, 300, 200),
+    severity: 'high',
+    confidence: 'medium',
+    truePositives: [
+      sample('curl -H "X-JFrog-Art-Api: %s" -T app.tgz https://cordon.jfrog.io/artifactory/npm-local/', FAKE.jfrog),
+      sample('export ARTIFACTORY_API_KEY=%s', FAKE.jfrog),
+    ],
+    falsePositives: [`const id = "${FAKE.jfrog}";`, `ARTIFACTORY_API_KEY=${FAKE.jfrog.slice(0, -1)}`, 'export ARTIFACTORY_API_KEY=AKCp8abc'],
+  },
+  {
+    id: 'jfrog-reference-token',
+    description: 'jfrog platform reference (access) token',
+    source:
+      'JFrog Platform documentation on access tokens: reference tokens are 64 characters of base64 that decode to `reftkn:01:<expiry>:…`, so every one begins `cmVmdGtuOjAxOj`.',
+    keywords: ['cmvmdgtuojaxoj'],
+    pattern: /(?<![A-Za-z0-9+/])cmVmdGtuOjAxOj[A-Za-z0-9+/]{50}(?![A-Za-z0-9+/=])/g,
+    minEntropy: 3.5,
+    severity: 'high',
+    confidence: 'high',
+    truePositives: [sample('JFROG_ACCESS_TOKEN=%s', FAKE.jfrogReference), sample('Authorization: Bearer %s', FAKE.jfrogReference)],
+    falsePositives: [FAKE.jfrogReference.slice(0, -1), 'JFROG_ACCESS_TOKEN=cmVmdGtuOjAxOj...'],
+  },
+]);

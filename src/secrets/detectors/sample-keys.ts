@@ -1,0 +1,191 @@
+// Throwaway keys made by test/helpers/generate-secret-samples.ts: the private-key detectors' true positives.
+//
+// Each was generated once, on the spot, and never used for anything. The BEGIN/END lines and the
+// PuTTY header are assembled at run time so that this file itself holds no contiguous key block.
+
+/** A PEM block of `type` (`RSA PRIVATE KEY`, `PGP PRIVATE KEY BLOCK`) around `body`. */
+function pem(type: string, body: string): string {
+  return [`-----BEGIN ${type}-----`, body, `-----END ${type}-----`].join('\n');
+}
+
+/** A PuTTY key file of `version`, from its algorithm line on. */
+function ppk(version: 2 | 3, rest: string): string {
+  return `PuTTY-User-Key-File-${version}: ${rest}`;
+}
+
+/** RSA 2048, PKCS#1. */
+export const RSA_PKCS1 = pem('RSA PRIVATE KEY', `MIIEowIBAAKCAQEA9BCQ1ZJYJ6zfrzDu5h1/20JDpHCeKVpkJRIme2EYlB8/rxyL
+oXPL0ImZwHztwm3t2NRPg1pQbfP565nXsByn6RWcDUrUr7Pt361FCO9eqiijlL/R
+6iIU6gOxB6lFoPan6+aiCQr4Tr17suzR0mIcqTUpYeqNlAk672npSzB88hemT/t5
+5PQCr6PLpdLXTHr87/u0+raeyTc63EKgO1yUnGFBHt2qmX+c5E2g1m6g7rum9O2/
+0sDqhTxSM3aEnn9SQ0wXTpJC+R/YLt2GljJFOJsXGlEpbcfi06d3mqTrBwrWK6eA
+euwKRv1ZuOacTROc4GSLQaVzv4ZtgyTjlM2e0wIDAQABAoIBAAhHzZopYmtKLraj
+at+MzaszNtdL6NnPUsl9MagK9coEu2TmC4i5RId5O6mvs2Ne1mx+W4pB1Ku+VNLc
+/9feSQYb8RT0Xn3tlVr65nY0pNoSEea4kVcnu9zqriVr5UxeQfk7dHDpGd6WCC3c
+YgwIvx8wigxj6FTG8WRxC/S8muidutS4TLzwR6kQg6lR13jEpsS4ZQK0s+/Gj80y
+7D4+SziZaUWVGEOf8O0OGXVsmZen+q8fu6w7oMbChuENh4DKc9Lp1AJ0JU3/PeA/
+h/74iw0rSpaa40ARTNHoS4nNVcXBed2THTJwA8yH24+sL0eJ6r0bLKRDJxnYJ+XA
+iDjihlkCgYEA/abwXB/gZFXD6lTvQgToeffjGeySjoYkPpbPaRFsv152IQdhvaIY
+JSkVg3AGSFc0vF5zjcNUgme2umJZBFxDI6VOZLSUKePwpq3LUKwJvcg2eD0tymVn
+ENOFiHxA7wtWp1R/5DE3erzzgNAqdaCghU0ZY4raAqQ/vcFBgsi09LsCgYEA9lLo
+hf78o1HaRSf1ZTLVg+eruFhgqkGFIbejD2xsH77pIBesEbn051qed5rJZuWFnFeu
+bp/huhp+UtewO4toYVlaj9syrzNm0U+hwRx3n5e6tgSEReGSg3STwASOv3hOvHL9
+nOpK5fEfbJ9PETunRfi8iIyBtuDCMoCdjWvQ6MkCgYEA5T3g8YGlrUiN/dSxP7tr
+1/+e8ikK82BslVx7K3wiCnp2zLb9MQO0SrFszhOKugqGkM/UI4UrdYgCb0S/Kt+v
+liGqTf2eApYNQrbDj69MRocSI203Wzp2AZEJmCakEObwc948j6GjgHwQnpSEKzb2
+nELn9Tzid4y2RurIKEj4sk0CgYAoZ4UYpbDPIVgKS/mmteXsEw5J2MVSaBjsZPDs
+UL6Tnn8i8n8ZEUWoxWaE+/DZXgDCmmdUYglmu33JHPQdcEqY3U1Ll4sCzg2pe8Ru
+prrAhOTtgmQoCk48Hd02fAjmQ1e29a3AFXZfrWOYL7GKhBx2D8ztIQ8N7mQsYIh3
+cB3+cQKBgGfnMAnPjhu4hGkzL+LZ/pmcrkJShXePCfIIm18mpFNs736YjR/L2Os6
+XqJ4flmI9HvEx/HM8Zx2bV/lWaBeCXH43vXr5YQwQJDPkj+5ecaiKuJrm0SzJ74+
+SbVkXtCksmVF0XmGUobNRKqWssYadcL9EONc07coPttovGUzybWK`);
+
+/** the same RSA key, PKCS#8. */
+export const RSA_PKCS8 = pem('PRIVATE KEY', `MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQD0EJDVklgnrN+v
+MO7mHX/bQkOkcJ4pWmQlEiZ7YRiUHz+vHIuhc8vQiZnAfO3Cbe3Y1E+DWlBt8/nr
+mdewHKfpFZwNStSvs+3frUUI716qKKOUv9HqIhTqA7EHqUWg9qfr5qIJCvhOvXuy
+7NHSYhypNSlh6o2UCTrvaelLMHzyF6ZP+3nk9AKvo8ul0tdMevzv+7T6tp7JNzrc
+QqA7XJScYUEe3aqZf5zkTaDWbqDuu6b07b/SwOqFPFIzdoSef1JDTBdOkkL5H9gu
+3YaWMkU4mxcaUSltx+LTp3eapOsHCtYrp4B67ApG/Vm45pxNE5zgZItBpXO/hm2D
+JOOUzZ7TAgMBAAECggEACEfNmilia0outqNq34zNqzM210vo2c9SyX0xqAr1ygS7
+ZOYLiLlEh3k7qa+zY17WbH5bikHUq75U0tz/195JBhvxFPRefe2VWvrmdjSk2hIR
+5riRVye73OquJWvlTF5B+Tt0cOkZ3pYILdxiDAi/HzCKDGPoVMbxZHEL9Lya6J26
+1LhMvPBHqRCDqVHXeMSmxLhlArSz78aPzTLsPj5LOJlpRZUYQ5/w7Q4ZdWyZl6f6
+rx+7rDugxsKG4Q2HgMpz0unUAnQlTf894D+H/viLDStKlprjQBFM0ehLic1VxcF5
+3ZMdMnADzIfbj6wvR4nqvRsspEMnGdgn5cCIOOKGWQKBgQD9pvBcH+BkVcPqVO9C
+BOh59+MZ7JKOhiQ+ls9pEWy/XnYhB2G9ohglKRWDcAZIVzS8XnONw1SCZ7a6YlkE
+XEMjpU5ktJQp4/CmrctQrAm9yDZ4PS3KZWcQ04WIfEDvC1anVH/kMTd6vPOA0Cp1
+oKCFTRljitoCpD+9wUGCyLT0uwKBgQD2UuiF/vyjUdpFJ/VlMtWD56u4WGCqQYUh
+t6MPbGwfvukgF6wRufTnWp53mslm5YWcV65un+G6Gn5S17A7i2hhWVqP2zKvM2bR
+T6HBHHefl7q2BIRF4ZKDdJPABI6/eE68cv2c6krl8R9sn08RO6dF+LyIjIG24MIy
+gJ2Na9DoyQKBgQDlPeDxgaWtSI391LE/u2vX/57yKQrzYGyVXHsrfCIKenbMtv0x
+A7RKsWzOE4q6CoaQz9QjhSt1iAJvRL8q36+WIapN/Z4Clg1CtsOPr0xGhxIjbTdb
+OnYBkQmYJqQQ5vBz3jyPoaOAfBCelIQrNvacQuf1POJ3jLZG6sgoSPiyTQKBgChn
+hRilsM8hWApL+aa15ewTDknYxVJoGOxk8OxQvpOefyLyfxkRRajFZoT78NleAMKa
+Z1RiCWa7fckc9B1wSpjdTUuXiwLODal7xG6musCE5O2CZCgKTjwd3TZ8COZDV7b1
+rcAVdl+tY5gvsYqEHHYPzO0hDw3uZCxgiHdwHf5xAoGAZ+cwCc+OG7iEaTMv4tn+
+mZyuQlKFd48J8gibXyakU2zvfpiNH8vY6zpeonh+WYj0e8TH8czxnHZtX+VZoF4J
+cfje9evlhDBAkM+SP7l5xqIq4mubRLMnvj5JtWRe0KSyZUXReYZShs1Eqpayxhp1
+wv0Q41zTtyg+22i8ZTPJtYo=`);
+
+/** EC P-256, SEC1. */
+export const EC_SEC1 = pem('EC PRIVATE KEY', `MHcCAQEEIFDRk78GPgLitHKfZBfVSLhkLccRVzmqZD7zxGNIYf7DoAoGCCqGSM49
+AwEHoUQDQgAEAtHAx5ymrgMu+Ch15uKjRcXDez/zQoOLs5yjPLhX0yXXNb6Vs639
+u3x+hteoXhzG7c+ljCLLYXY7eHqZKyLiww==`);
+
+/** the same EC key, PKCS#8. */
+export const EC_PKCS8 = pem('PRIVATE KEY', `MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgUNGTvwY+AuK0cp9k
+F9VIuGQtxxFXOapkPvPEY0hh/sOhRANCAAQC0cDHnKauAy74KHXm4qNFxcN7P/NC
+g4uznKM8uFfTJdc1vpWzrf27fH6G16heHMbtz6WMIsthdjt4epkrIuLD`);
+
+/** Ed25519, PKCS#8. */
+export const ED25519_PKCS8 = pem('PRIVATE KEY', `MC4CAQAwBQYDK2VwBCIEILro9DJ7Iy/xKnp0Cydlp8w62yPfS/aAgutkuARx0AS0`);
+
+/** DSA 2048/256, PKCS#8. */
+export const DSA_PKCS8 = pem('PRIVATE KEY', `MIICZQIBADCCAjoGByqGSM44BAEwggItAoIBAQDVVON0l+p7V6JEL4/1Y/tv0c0z
+u9w/QrGEv4x/W40Ey4kXg2ez5Cnj9sTZUQVu/xgzkVZ1wayRGvj2jZw/D5y2Uwuz
+54Zu+u4fHyNrvWU6UrRDVWLyK0YVlfLnr27VlvMJqF5yzMvNlr6OUal/e8YzxW4X
+6uExRLMN+xRf8cwkY1iiDt0xQcfo0zpq8i6RAfKTnL6qEjUT29n7RzJ+mAJ2SelW
+8A9ri3Jw6D6uC4B/VylRYpVYh9VJEATQKqIp7y1GuQ7KtXtnhLpHAS5MQtETvcN5
+kZpmHV1q1Pzmnuda6LvrDNFqzWGCQhHUmQpDGbCNkEGRa9wcyVuYdOucYH3jAiEA
+joRNpqlTWucLtQvgGrRMh49qbFSWPUP0Gsl/6jERHm8CggEBAMKUtWdjwchYg6No
+x8EpE1kQgrwix1H10y4WJ2GUJj2ErioELLFGa5/Tv2+rVzG1HghMQkJVfICYm5fj
+0RDtnqC0DYLSRnALulq6ruo8bvlUDl7XN7edpGPVBwVTW+8pUAuV1KPSzMj1YmWq
+NbbzsiAOfWHzkniq5dCi38W4KBNIDn8tRZZIPtSILTtAUTwgSu1pnl5JgtuxyZeA
+mLO0A1qxN6ZsAFUtgg0V2eP89xM/+doHMMJDJEjvRmD1sQxRhu9yhse1uk5apdMG
+xmIuOdaJC4YBDJp2NFIQ90EuZ32lviUiiF/gjgECUFOODCNsJcCrZzeamRAgHR6b
+dPAdhtEEIgIgO5TKUtZXp04dTd7e4rBUYcz7pl6TYNhsCYBCEGxRPYI=`);
+
+/** EC P-256, encrypted PKCS#8 (AES-256-CBC, passphrase discarded). */
+export const EC_ENCRYPTED_PKCS8 = pem('ENCRYPTED PRIVATE KEY', `MIHsMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAjF+dTj/wDiOwICCAAw
+DAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEGZ+aPMFT80un4+FUCj+rdQEgZDr
+YloGn+tUDBOTjoHzBSSDkJCGE/fEZNt72HFa9rv4vuTwDFclJrrHZYdmMazR2lFS
+vfI5F1Yx/LR0JTMB8r8lLn53/5Wdm8meT42BPtvAMEOtnfZagCygjFxN2ySF2VCp
+MMBGlOaM96RwYu0x5+bPNw9ty0OdUu8XhZn8L3MQhWY6Bu6xuIBkAL+8fUmptrw=`);
+
+/** RSA 1024, legacy OpenSSL-encrypted PKCS#1 (AES-128-CBC, passphrase discarded). */
+export const RSA_ENCRYPTED_PKCS1 = pem('RSA PRIVATE KEY', `Proc-Type: 4,ENCRYPTED
+DEK-Info: AES-128-CBC,5460207FAD084CD24D6666C4DDCDEE52
+
+4zrJH2Qy206drD17OHelEkOALTgQAqDhiN3XdwI9ML6yc9ec9+KhHZZBGnUXGaDP
+G2Ge0tVUWr1pyrBL01MYkT9px/CF0wqMUuULL2bfVK7aLI8KJDf1wPKgCavBgzC7
+lwFMkMD8QFlDi0LDXrX8nj9rMnQGZWsHo9eyo4CyR3tSP0Fy+zStQduxAbasMq11
+B8y5cgtKfX1IHz7W1LpE68bjHmCdJHiLvbId1Z+eqlfT+KQ2yXN/RpHGLw9WTD/T
+HD/koIRi7cU/7DBp76W3BgmdG6LEBbVjLDwL4CeWMWulYf8JTxZqMjOPfscL8Cmb
+4d4SdSxKlM6SIULLTRbtwZSTKUTUxRP1pvz0IUtu413TjHXpzMK9FBYLGwnq/irr
+NSEuSDxuaA1MKTtQu23KyYZsjhFQm9FZ3dc1MXpf2qce1TXaYLMAIQluCXPPcPiV
+xwcM42M5ol65fzTAh25hnirahdKt8ubB3G4nOe9llSGX9msYF+P42L2SRit7QVuO
+BbCroX3xfECb0lT1GDuVjLJ7fgBdbiuEidh+jTyKqDab7Tues0yOqSRWczL8IqNw
+btup/AEjE8662DJ4gVQ7ALZghHlZkeY4J92HniC6AcoUW1hfQQMJU6ANDjKRMbXo
+xF7whGGW8C/r4+MzYSLqw/TE32y/T1+FomaF8wWJlisNQtXwPNhvcdJem0OOHR3+
+KKa8v4u6cU3r7YF6IeS6UYQ6LT57Nd0yF4sLWrJXqXeMR2i3JvxO87RmqS//ap18
+gyi5ybuaZ4cRSWQOuQKDGbmh0MC2o2Wx+P4/W99uhS27o0AL707MczMYo2gC6Qt4`);
+
+/** Ed25519 in the OpenSSH container (ssh-keygen -y reads it). */
+export const OPENSSH_ED25519 = pem('OPENSSH PRIVATE KEY', `b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+QyNTUxOQAAACAXG8IKrmNULsSYLqyK+Hgx87lALqFWLymeUKZ2FdbEWQAAAJDIfBE8yHwR
+PAAAAAtzc2gtZWQyNTUxOQAAACAXG8IKrmNULsSYLqyK+Hgx87lALqFWLymeUKZ2FdbEWQ
+AAAECpugysCwmNEt4zOjJwiTB+TSiiicb2B+rXpT4sp/ELPxcbwgquY1QuxJgurIr4eDHz
+uUAuoVYvKZ5QpnYV1sRZAAAACWNpQGNvcmRvbgECAwQ=`);
+
+/** Ed25519 OpenPGP v4 secret-key packet, armored with its CRC-24 (gpg --list-packets reads it). */
+export const PGP_ED25519 = pem('PGP PRIVATE KEY BLOCK', `
+xVgEawJmUxYJKwYBBAHaRw8BAQdA4yLGbe8jAhABFLAS1dmhqF6Aa2mODmR+/s17
+HdUahRIAAP0fvH5NC1Vo7iMQxeffAWXTF9v7LvDQtG9wODn+4VianhGe
+=Okth`);
+
+/** RSA 2048 in an unencrypted PPK v2 file (puttygen reads it). */
+export const PUTTY_V2_RSA = ppk(2, `ssh-rsa
+Encryption: none
+Comment: deploy@ci-runner
+Public-Lines: 6
+AAAAB3NzaC1yc2EAAAADAQABAAABAQCa4AzLthF0kjhaqsNbyjmQ/mXT3b7Qs35g
+MbBn9RAjMy6gjYfxK5llFX77XjSAb/fHYF81kQyStQ/DCLKZGVhP371ko27vhlXj
+rIud3aCTVbm2mlzZBof0EdDkPPQWPXKyyrHwvpx3dRuULlKr6gpHzBtdduuw4aFn
+sUBj4ML3mtwgywHDhBHh6xCBkQCJK9gDMIY65WX8/WvNshkOl9fTHEfZhBcH5MlN
+N8M+V4X1AuG6z4aAToKxB0dnOz2etYza8ZIur+1IjtqjJDWDwQOT9ZCBGioVPs8O
+YfvnNz8xjrQM46Yjm558wvktfVUMPpvXCpTxPvtLCgloozFsnpdf
+Private-Lines: 14
+AAABAD2VkgD/KPm9mwMSnBRH2ZQ6VKtmpZW/iiUeHRN5cy1MEOJu5PuVZq23WoMB
+9saLv29cdv+J6gH8VYQsVThjx6YbRehaxKYiOM0Ls4jWtB9iGzLtNrZlznHTE8lu
+I3EkhhNqXk9ovDcULh9CPEV4DxZ1pvwHabkwP0pIRV5x5ZUnNKfgKbQE3PJjfODm
+rljCXMXyJgyQuBfItwaZJyLDAGSLQiEIDq+Bfei0aA41YPsESLXwkqXsYCB9fFUh
+9O5HTJ+cNf1Bmwzqy2lycNhKDsShm+nN4xJ1nl2sGE3UnihUGr+zH2JyuSjfd8PV
+Q+lvyZgdylll+9S4Qm8lx0az90EAAACBAM3LnZzmbcGvZuTMWt4pm9AYKX++ejoK
+twVT2jjbX4gsulL5qJoOEBiw/4Rurd2fYIxcccL+UjatlPaD1mZ5y01VH9JMqfqH
+E9t087tjO5lxcpiiq4L30mTx6b9N+WlwYFYpZehnV7+sQbC8f3JqbubgQcQUbInT
+yfgpV6RlwVopAAAAgQDAqFrDUw/H7u0r3HhuN1GT61o17SpAaeC4IrADww3XurN3
+F3nihAaeWzRtJv/CL5/cUkpYwspzuytNwiD1oky6wlzzxpmco1Lp64dVXEI7MQHh
+3rqZb+8ZGBV4vRucLgDLeznZqHC1ZxK+LEGreeREY0fyY2aHrfxfSnPXuEimRwAA
+AIEAqV9eQuq4n/slyuL05tROz9uKOfTiM5J6UPfj9upvrDUQ9At4hyoZE+hJ2nG4
+lEtJonUFyVVvQYBWCwnAvGnnd341d82uQp4kLKIx/pFndSyji7PadcqlvumSs58z
+a0+a9PRKyyqKU/NNj2isgGnCwXm9xFLeiAQTrxHN8VMzJ/M=
+Private-MAC: fde6166f07fee2cece1149cd15e3562503ca2c4d`);
+
+/** RSA 2048 in an unencrypted PPK v3 file (puttygen reads it). */
+export const PUTTY_V3_RSA = ppk(3, `ssh-rsa
+Encryption: none
+Comment: deploy@ci-runner
+Public-Lines: 6
+AAAAB3NzaC1yc2EAAAADAQABAAABAQC49St0+rU6uCADWVRqmbg/0KJED/IW4mEY
+Y7jIketAoTVVVH8zOa9wF4PI/OJgwq50yocUeVLKWHxwzJazu5iBD3kCe4dUljA9
+pewOgI/xDYyPExtKxNTkF6CLq9Lmy3+zO+QUZ0o9Kf1COlZzM04VYdRgs73wEjov
+2JY1vFv8XWgQn8sUjKjnbwEeuWEMrzoICTdHY9D6P3g1ZXHzPL+UA2EDs3Vw6DX/
+cMV82CTYhPs8pz0VemVqfqkO+ar4jLw2IYaGprllB8GVyx0kN7c484YxT98bWAUl
+b2XDa2gIXvAjWTSE5gsR1+K85p93Ze8zaIOAjxQpyCaqwxsebw8z
+Private-Lines: 14
+AAABAFSmyWP51vZwDR7bRLqhbmWurIWwMqHsrHnIMmuB9YUYA1vxl2Ivla8c5BEa
+RNX6ZHRJuXdSa+T2iMXrrVHHm23+Uekj9nVtY9jjVt3wU3EFPX7CROx8l99pPO6Q
+Dq/ZFbJHyATanWzPCf3Ey4pgQe2hX91+hoEZJo59d4pSkls28R22bXPUZ3wil+I8
++DtcnVGsSlKKHSMecYz2Uh+Q8jqU31tFPPQEVO0uuPkZq158CViR1faQjm7k9Y/4
+TQn4Q5Nk5QMv5/g+vs0ylnMOlZ266JjssVJ6LF4t7pciemjNtixWAVQt9McDn3wZ
+mJk49BI6XkCIKJa95bMIrdyPsekAAACBAO0d1pgy6abeB8+GYtAYngbXjJYAx1yd
+pDTvrmBtNwWPD9oNad6g8tOoi1K/j/uOHnyqFTNTKBaHf1nt6CVX3UDse9vDfZvH
+uzxcJSQH6mMUs4iD3v4WJbpxKtZ6VAIwEEmcxzFm9Z204IXhVG7UTpuyJjSD+Yo7
+aW7nITuh0Vn1AAAAgQDHr/RDg3Cbh5saGa8CBN1p7cqCebAc4xVsbpbSy0XVO2+w
+/GkL2xXeLtHvuU7Hvt7negGBinuS3ufixcPJj+DBsZ0Pf1O6dwOxZJ4U2f7JPoqD
+fKDRDOHNRj5kG4yil8q+/GHygbmgOwUmj9vJqrMMgLNUiPxj3fHpuiwt+pfDhwAA
+AIBNCNVFjXDB4Wm5NrMT3MGCuA2xWP6rhpaWsuy7y0thvnbBrcSyFwgGLTOREHbL
+I9ssFoHb3SjnM3ktfbFMf+SMgzPxlefqG3kaNZb3pP/nVOETOsr+luj4RJoMMKuk
+jIUKNMNdSA2gWxbNPMRx9HsxH5Y4wPX7tFvQpSYZzjInSw==
+Private-MAC: 85780baa184acc55b89ef47f210119edf28631f7aad9cbf4c9a27f1cc749c265`);

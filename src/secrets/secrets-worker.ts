@@ -1,0 +1,12 @@
+// Worker-thread entry of a parallel secret scan: scans its share of files and posts the hits back.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { scanFiles } from './scan-files.js';
+import type { ScanFile } from './walk.js';
+
+const files = (workerData as { files: ScanFile[] }).files;
+try {
+  parentPort?.postMessage({ ok: true, result: scanFiles(files, (done) => parentPort?.postMessage({ progress: done })) });
+} catch (error) {
+  parentPort?.postMessage({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+}
