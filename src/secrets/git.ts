@@ -20,17 +20,17 @@ const DIFF_FLAGS = ['-U0', '--no-color', '--no-ext-diff', '--no-renames', '--dif
 const COMMIT_MARK = '\u001e';
 
 /** Every added line of the repository's history (or since a revision), newest commit first. */
-export async function scanHistory(root: string, since: string | undefined, onCommit?: (count: number) => void): Promise<{ hits: RawHit[]; commits: number }> {
+export async function scanHistory(root: string, since: string | undefined, includeGeneric: boolean, onCommit?: (count: number) => void): Promise<{ hits: RawHit[]; commits: number }> {
   if (!isGitWorkTree(root)) throw new NotAGitRepository(`${root} is not a git work tree, so there is no history to scan`);
   const range = since ? [`${since}..HEAD`] : ['--all'];
   const args = ['-C', root, '-c', 'core.quotePath=false', 'log', '-p', '--full-history', ...DIFF_FLAGS, `--format=${COMMIT_MARK}%H%x1f%an <%ae>%x1f%aI`, ...range, '--'];
-  return streamPatch(args, onCommit);
+  return streamPatch(args, includeGeneric, onCommit);
 }
 
 /** Added lines of the staged change, for pre-commit hooks. */
-export async function scanStaged(root: string): Promise<{ hits: RawHit[]; commits: number }> {
+export async function scanStaged(root: string, includeGeneric: boolean): Promise<{ hits: RawHit[]; commits: number }> {
   if (!isGitWorkTree(root)) throw new NotAGitRepository(`${root} is not a git work tree, so nothing is staged`);
-  return streamPatch(['-C', root, '-c', 'core.quotePath=false', 'diff', '--cached', ...DIFF_FLAGS, '--'], undefined);
+  return streamPatch(['-C', root, '-c', 'core.quotePath=false', 'diff', '--cached', ...DIFF_FLAGS, '--'], includeGeneric, undefined);
 }
 
 interface Chunk {
@@ -39,7 +39,7 @@ interface Chunk {
   numbers: number[];
 }
 
-function streamPatch(args: string[], onCommit: ((count: number) => void) | undefined): Promise<{ hits: RawHit[]; commits: number }> {
+function streamPatch(args: string[], includeGeneric: boolean, onCommit: ((count: number) => void) | undefined): Promise<{ hits: RawHit[]; commits: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const hits: RawHit[] = [];
@@ -49,7 +49,7 @@ function streamPatch(args: string[], onCommit: ((count: number) => void) | undef
     let path: string | undefined;
     let next = 0;
     let stderr = '';
-    const scanner = sharedScanner();
+    const scanner = sharedScanner(includeGeneric);
     const flush = (): void => {
       if (chunk && chunk.lines.length > 0) {
         const current = chunk;

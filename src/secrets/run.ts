@@ -50,14 +50,14 @@ export async function runSecrets(options: SecretsOptions): Promise<SecretsResult
     const walked = walkTree(options.root, { exclude: options.config.exclude, include: options.config.include, maxBytes: DEFAULT_MAX_BYTES });
     stats.skipped = { ...walked.skipped, binary: 0 };
     stats.problems.push(...walked.unreadable.map((entry): FileProblem => ({ path: entry.path, problem: 'unreadable', detail: entry.reason })));
-    const scanned = await scanTree(walked.files, options.threads, (done, total) => options.onProgress?.(done, total, 'files'));
+    const scanned = await scanTree(walked.files, { threads: options.threads, includeGeneric: options.includeGeneric }, (done, total) => options.onProgress?.(done, total, 'files'));
     hits = scanned.hits;
     stats.filesScanned = scanned.filesScanned;
     stats.bytesScanned = scanned.bytes;
     stats.skipped.binary = scanned.problems.filter((problem) => problem.problem === 'binary').length;
     stats.problems.push(...scanned.problems.filter((problem) => problem.problem !== 'binary'));
   } else {
-    const scanned = options.mode === 'history' ? await scanHistory(options.root, options.since, (count) => options.onProgress?.(count, 0, 'commits')) : await scanStaged(options.root);
+    const scanned = options.mode === 'history' ? await scanHistory(options.root, options.since, options.includeGeneric, (count) => options.onProgress?.(count, 0, 'commits')) : await scanStaged(options.root, options.includeGeneric);
     hits = scanned.hits;
     stats.commitsScanned = scanned.commits;
   }

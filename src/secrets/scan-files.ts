@@ -35,16 +35,21 @@ export interface FilesResult {
   filesScanned: number;
 }
 
-let scanner: SecretScanner | undefined;
+const scanners = new Map<boolean, SecretScanner>();
 
-export function sharedScanner(): SecretScanner {
-  scanner ??= new SecretScanner(DETECTORS);
+/** One scanner per process and setting: compiling the detector table is not free. */
+export function sharedScanner(includeGeneric: boolean): SecretScanner {
+  let scanner = scanners.get(includeGeneric);
+  if (!scanner) {
+    scanner = new SecretScanner(DETECTORS, { includeGeneric });
+    scanners.set(includeGeneric, scanner);
+  }
   return scanner;
 }
 
-export function scanFiles(files: readonly ScanFile[], onProgress?: (done: number) => void): FilesResult {
+export function scanFiles(files: readonly ScanFile[], includeGeneric: boolean, onProgress?: (done: number) => void): FilesResult {
   const result: FilesResult = { hits: [], problems: [], bytes: 0, filesScanned: 0 };
-  const detectorScanner = sharedScanner();
+  const detectorScanner = sharedScanner(includeGeneric);
   files.forEach((file, n) => {
     let buffer: Buffer;
     try {
@@ -73,7 +78,7 @@ export function scanFiles(files: readonly ScanFile[], onProgress?: (done: number
 }
 
 /** Secrets in one text, with line and column computed only for the hits. */
-export function hitsInText(path: string, text: string, detectorScanner: SecretScanner = sharedScanner(), lineOffset = 0): RawHit[] {
+export function hitsInText(path: string, text: string, detectorScanner: SecretScanner, lineOffset = 0): RawHit[] {
   const found = detectorScanner.scan(text);
   if (found.length === 0) return [];
   const hits: RawHit[] = [];

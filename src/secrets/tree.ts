@@ -8,10 +8,10 @@ import type { ScanFile } from './walk.js';
 /** Below this many bytes a worker's start-up costs more than it saves. */
 const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 
-export async function scanTree(files: readonly ScanFile[], threads: number | undefined, onProgress?: (done: number, total: number) => void): Promise<FilesResult> {
+export async function scanTree(files: readonly ScanFile[], options: { threads: number | undefined; includeGeneric: boolean }, onProgress?: (done: number, total: number) => void): Promise<FilesResult> {
   const bytes = files.reduce((sum, file) => sum + file.size, 0);
-  const count = Math.max(1, Math.min(threads ?? availableParallelism(), 16));
-  if (count === 1 || bytes < PARALLEL_MIN_BYTES) return scanFiles(files, (done) => onProgress?.(done, files.length));
+  const count = Math.max(1, Math.min(options.threads ?? availableParallelism(), 16));
+  if (count === 1 || bytes < PARALLEL_MIN_BYTES) return scanFiles(files, options.includeGeneric, (done) => onProgress?.(done, files.length));
   // Largest files first, each to the least-loaded share, so shares finish together.
   const shares: { files: ScanFile[]; bytes: number }[] = Array.from({ length: count }, () => ({ files: [], bytes: 0 }));
   for (const file of [...files].sort((a, b) => b.size - a.size)) {
@@ -24,7 +24,7 @@ export async function scanTree(files: readonly ScanFile[], threads: number | und
     shares.map(
       (share, index) =>
         new Promise<FilesResult>((resolve, reject) => {
-          const worker = new Worker(new URL('./secrets-worker.js', import.meta.url), { workerData: { files: share.files } });
+          const worker = new Worker(new URL('./secrets-worker.js', import.meta.url), { workerData: { files: share.files, includeGeneric: options.includeGeneric } });
           let settled = false;
           worker.on('message', (message: { progress: number } | { ok: true; result: FilesResult } | { ok: false; error: string }) => {
             if ('progress' in message) {

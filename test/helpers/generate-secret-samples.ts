@@ -1,7 +1,10 @@
 // Prints freshly generated, format-valid fake secrets for the detector tables: `npx vite-node test/helpers/generate-secret-samples.ts`.
 //
 // Nothing here is a real credential: every value is random, and the keys are generated on the spot
-// and never used anywhere. The output is pasted into the detectors' true positives.
+// and never used anywhere. The output was pasted, split after each prefix, into the `FAKE` maps of
+// src/secrets/detectors/saas.ts, structural.ts and generic.ts, and the keys into sample-keys.ts.
+// The OpenSSH, OpenPGP and PuTTY containers are built by hand here; ssh-keygen -y, gpg
+// --list-packets and puttygen read them back.
 
 import { createHash, createHmac, generateKeyPairSync, randomBytes, randomInt, type KeyObject } from 'node:crypto';
 
@@ -21,7 +24,6 @@ function pick(alphabet: string, length: number): string {
 const b64 = (data: Buffer | string): string => Buffer.from(data).toString('base64');
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
 const wrap = (text: string, width = 64): string => text.match(new RegExp(`.{1,${width}}`, 'g'))?.join('\n') ?? '';
-const pem = (label: string, der: Buffer): string => `-----BEGIN ${label}-----\n${wrap(b64(der))}\n-----END ${label}-----`;
 
 /** SSH wire encodings (RFC 4251 §5). */
 const u32 = (n: number): Buffer => {
@@ -182,7 +184,6 @@ const samples: Record<string, string> = {
   puttyV3: puttyRsa(3),
   jwtHs256: jwtHs256(),
   jwtRs256: jwtRs256(),
-  derEcPkcs8Base64: pem('PRIVATE KEY', ec.privateKey.export({ format: 'der', type: 'pkcs8' })),
 
   slackBot: `xoxb-${pick(DIGITS, 12)}-${pick(DIGITS, 13)}-${pick(ALNUM, 24)}`,
   slackUser: `xoxp-${pick(DIGITS, 12)}-${pick(DIGITS, 12)}-${pick(DIGITS, 13)}-${pick(HEX, 32)}`,

@@ -4,7 +4,6 @@
 // severity, marked generic, and loses every overlap to a specific detector. Most of its weight
 // is in what it refuses: references, calls, paths, URLs, harmless names, low entropy, stopwords.
 
-import type { Detector } from '../detector.js';
 import { defineDetectors } from '../detector.js';
 import { shannonEntropy } from '../filters.js';
 import { sample } from './patterns.js';
@@ -71,6 +70,7 @@ const HARMLESS_NAME = new RegExp(
 
 /** Substrings that mark a value as code, configuration plumbing or a stand-in rather than a secret. */
 const STOPWORDS = [
+  'your',
   'password',
   'passwd',
   'secret',
@@ -126,8 +126,8 @@ function isGenericSecret(value: string, match: RegExpExecArray): boolean {
   if (/^[^A-Za-z0-9]?[A-Za-z]+[^A-Za-z0-9]?$/.test(value)) return false;
   // a URL, a data URL, or a file path
   if (/^[a-z][\w+.-]*:\/\/|^data:/i.test(value) || /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/.test(value)) return false;
-  // a template or interpolation: ${x}, {{ x }}, #{x}, %(x)s, $(cmd)
-  if (/\$\{|\{\{|#\{|%\(|\$\(/.test(value)) return false;
+  // a template or interpolation (${x}, {{ x }}, #{x}, %(x)s, %s, $(cmd)), or an elided example (`ABSK...`)
+  if (/\$\{|\{\{|#\{|%\(|%[sdv](?![0-9A-Za-z])|\$\(|\.\.\./.test(value)) return false;
   // a reference to another variable: config.db.password, CONSTANT_NAME
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(value)) return false;
   const hexOnly = /^[0-9a-f]+$/i.test(value);
@@ -190,6 +190,9 @@ export const GENERIC_DETECTORS = defineDetectors([
       '"pageToken": "CAoQAA2024xyz",',
       'passwordHint: "Use 12+ characters & 1 digit"',
       'nextLastSignificantToken = "?NonExpressionParenEnd";',
+      'OPENAI_API_KEY=sk-proj-your-openai-api-key',
+      'AWS_BEARER_TOKEN_BEDROCK=ABSKQmVkcm9ja0FQSUtleS0...',
+      "git remote add origin https://x-access-token:%s@github.com/acme/app",
       '"Unexpected_token_expected_1179": "予期しないトークンです。\'{\' が必要です。",',
     ],
   },

@@ -264,8 +264,11 @@ export const SAAS_DETECTORS = defineDetectors([
     id: 'mailchimp-api-key',
     description: 'mailchimp marketing api key',
     source: 'Mailchimp Marketing API docs, "Quick start": 32 hex characters, a dash and the data-center suffix (us6, us21).',
-    keywords: ['-us'],
-    pattern: /(?<![\w-])[0-9a-f]{32}-us\d{1,2}(?![\w-])/g,
+    // every key holds -us and a digit 1-9; `-us` alone would fire on every `en-us`
+    keywords: ['-us1', '-us2', '-us3', '-us4', '-us5', '-us6', '-us7', '-us8', '-us9'],
+    // The match is anchored at the `-usN` suffix and captures the key in a lookbehind: scanning for
+    // 32 hex characters at every position of a large file is what made this detector slow.
+    pattern: /(?<=(?<![\w-])(?<secret>[0-9a-f]{32}-us\d{1,2}))(?![\w-])/g,
     minEntropy: 3,
     severity: 'high',
     confidence: 'high',
