@@ -37,7 +37,7 @@ export const BLOCK_END = '# <<< cordon secrets (managed) <<<';
  * There is deliberately no `!.env.example`: the managed block may never un-ignore anything, since it
  * could then override an ignore the user wrote. `.env.*` therefore hides `.env.example` too; a user
  * who wants the agent to see it writes `!.env.example` below the block, and updates keep it winning.
- * `secrets.*` also hides source files such as `secrets.ts`; the same `!` escape hatch applies.
+ * Data files named `secrets.<yml|json|…>` are hidden; source files such as `secrets.ts` are not.
  */
 export const DEFAULT_CLAUDEIGNORE: readonly IgnoreEntry[] = [
   { pattern: '.env', reason: 'dotenv file' },
@@ -60,7 +60,7 @@ export const DEFAULT_CLAUDEIGNORE: readonly IgnoreEntry[] = [
   { pattern: '**/.docker/config.json', reason: 'Docker registry auths' },
   { pattern: '**/.aws/credentials', reason: 'AWS credentials' },
   { pattern: 'credentials*.json', reason: 'cloud credentials JSON' },
-  { pattern: 'secrets.*', reason: 'secrets file' },
+  ...['yml', 'yaml', 'json', 'toml', 'ini', 'env'].map((ext) => ({ pattern: `secrets.${ext}`, reason: 'secrets file' })),
 ];
 
 /** A gitignore pattern split into literal characters (escapes resolved) and glob syntax kept raw. */

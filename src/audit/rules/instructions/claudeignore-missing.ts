@@ -77,7 +77,8 @@ export function isSecretLooking(path: string): boolean {
   if (lower === '.kube/config' || lower.endsWith('/.kube/config')) return true;
   if (lower === '.docker/config.json' || lower.endsWith('/.docker/config.json')) return true;
   if (lower === '.aws/credentials' || lower.endsWith('/.aws/credentials')) return true;
-  if (base.startsWith('secrets.')) return !TEMPLATE.test(base.slice('secrets'.length));
+  // `secrets.yml` holds values; `secrets.ts` or `secrets.md` is code or prose about them.
+  if (/^secrets\.(ya?ml|json|toml|ini|env|properties|txt)(\..+)?$/.test(base)) return !TEMPLATE.test(base.slice('secrets'.length));
   return false;
 }
 
