@@ -4,12 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { base62, crc32 } from '../../src/secrets/checksum.js';
 import { cordon } from '../helpers/cli.js';
 
+const require = createRequire(import.meta.url);
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -109,6 +111,18 @@ describe('cordon secrets on a working tree', () => {
       expect(result.stdout.includes(gh.slice(0, 12)), format).toBe(false);
     }
     expect(cordon(['secrets', dir, '--show-secrets']).stdout.includes(key)).toBe(true);
+  });
+
+  it('SARIF validates against the SARIF 2.1.0 schema, with a rule entry per detector used', () => {
+    const result = cordon(['secrets', dir, '--format', 'sarif']);
+    const sarif = JSON.parse(result.stdout) as { runs: { tool: { driver: { rules: { id: string; helpUri: string }[] } }; results: { ruleId: string; ruleIndex: number }[] }[] };
+    const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+    const Ajv = require('ajv-draft-04') as typeof import('ajv').default;
+    const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false }).compile(schema);
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const run = sarif.runs[0];
+    for (const res of run?.results ?? []) expect(run?.tool.driver.rules[res.ruleIndex]?.id).toBe(res.ruleId);
+    expect(run?.tool.driver.rules.some((rule) => rule.helpUri.endsWith('docs/secrets.md#anthropic-api-key'))).toBe(true);
   });
 
   it('a baseline accepts known secrets and survives edits around them', () => {
