@@ -1,6 +1,9 @@
 // Finds credentials written out literally in configuration text, and masks them for output.
 
 /** One literal credential inside a text: where it is and what it looks like. */
+import { maskSecret, shannonEntropy } from '../core/secret-text.js';
+
+export { maskSecret, shannonEntropy as entropy };
 export interface SecretLiteral {
   /** Offset of the secret itself (not of any surrounding key or prefix) in the text. */
   index: number;
@@ -102,11 +105,6 @@ export function findSecretLiterals(text: string, keyName?: string): SecretLitera
   return withoutOverlaps(found);
 }
 
-/** `sk-a…(108 chars)`: enough to recognise a secret, never enough to use it. */
-export function maskSecret(secret: string): string {
-  const shown = Math.min(4, Math.floor(secret.length / 3));
-  return `${secret.slice(0, shown)}…(${secret.length} chars)`;
-}
 
 /** Whether a variable or key name says it holds a credential (`GITHUB_TOKEN`, `apiKey`, `db-password`). */
 export function isCredentialName(name: string): boolean {
@@ -151,23 +149,12 @@ export function isPlaceholder(value: string): boolean {
   return PLACEHOLDER_WORDS.test(v);
 }
 
-/** Shannon entropy in bits per character. */
-export function entropy(value: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  for (const count of counts.values()) {
-    const p = count / value.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
 
 /** Random-looking: long enough, mixed, and not a word, number, path or URL. */
 function looksRandom(value: string): boolean {
   if (value.length < 12) return false;
   if (/^\d+$/.test(value) || /^[a-z]+$/i.test(value)) return false;
-  return entropy(value) >= 3.3;
+  return shannonEntropy(value) >= 3.3;
 }
 
 /** A value stored under a credential-like name that is really a secret, not a setting. */

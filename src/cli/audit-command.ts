@@ -8,6 +8,7 @@ import { loadConfig } from '../config/load.js';
 import { runAudit } from '../audit/engine.js';
 import { FORMATS, render, type Format } from '../render/index.js';
 import { readBaseline, writeBaseline } from './baseline.js';
+import { oneOf } from './options.js';
 import { VERSION } from './version.js';
 
 export interface AuditCliOptions {
@@ -57,9 +58,4 @@ export async function auditCommand(path: string, options: AuditCliOptions, io: {
   if (options.exitZero) return EXIT.ok;
   const failing = result.findings.some((finding) => !finding.suppressed && atLeast(finding.severity, failOn));
   return failing ? EXIT.findings : EXIT.ok;
-}
-
-function oneOf(value: string, allowed: readonly string[], flag: string): string {
-  if (!allowed.includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
-  return value;
 }

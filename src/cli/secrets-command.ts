@@ -11,6 +11,7 @@ import { NotAGitRepository } from '../secrets/git.js';
 import { mergeDenyRules, SettingsMergeError } from '../secrets/settings-merge.js';
 import { runSecrets, type SecretsResult } from '../secrets/run.js';
 import { readBaseline, writeBaseline } from './baseline.js';
+import { oneOf } from './options.js';
 import { VERSION } from './version.js';
 
 export interface SecretsCliOptions {
@@ -139,11 +140,6 @@ function progressReporter(io: Io): { update: (done: number, total: number, unit:
       if (shown) io.stderr.write('\r\u001b[K');
     },
   };
-}
-
-function oneOf(value: string, allowed: readonly string[], flag: string): string {
-  if (!allowed.includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
-  return value;
 }
 
 function readIfExists(path: string): string | undefined {
