@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { SEVERITIES } from '../core/severity.js';
+import { DEFAULT_POLICY_CONFIG, PolicySchema } from './policy-schema.js';
 
 const ruleId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a rule id is kebab-case, like untrusted-prompt-input');
 
@@ -45,6 +46,8 @@ export const CordonConfigSchema = z
     version: z.literal(1).default(1).describe('Configuration format version.'),
     audit: AuditConfigSchema.default({ ignore: [], rules: {}, exclude: [], 'protected-paths': [] }),
     secrets: SecretsConfigSchema.default({ exclude: [], include: [], ignore: [] }),
+    // A copy per parse, so a caller that edits its config cannot change the next one's defaults.
+    policy: PolicySchema.default(() => structuredClone(DEFAULT_POLICY_CONFIG)).describe('The runtime policy the hooks enforce.'),
   })
   .strict();
 
