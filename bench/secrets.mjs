@@ -8,6 +8,7 @@ import os from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { mulberry32 } from './mulberry32.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(REPO, 'dist', 'cordon.js');
@@ -53,16 +54,9 @@ function parseArgs(argv) {
 // ---------------------------------------------------------------------------------------------
 // Deterministic generation
 
-/** mulberry32: small, fast, and the same sequence on every machine for a given seed. */
+/** Helpers over the shared seeded generator. */
 function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
   return {
     next,
