@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, EXIT, UsageError } from '../core/errors.js';
 import { auditCommand, type AuditCliOptions } from './audit-command.js';
+import { logShowCommand, logVerifyCommand } from './log-command.js';
 import { secretsCommand, type SecretsCliOptions } from './secrets-command.js';
 import { VERSION } from './version.js';
 
@@ -59,6 +60,26 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-color', 'disable colour')
     .action(async (path: string, options: SecretsCliOptions) => {
       exitCode = await secretsCommand(path, options, { stdout: process.stdout, stderr: process.stderr, isTTY: Boolean(process.stdout.isTTY) });
+    });
+
+  const log = program.command('log').description("Check and read the guard hook's hash-chained audit log.");
+  log
+    .command('verify')
+    .description('exit 0 when every record is intact and chained, 1 with the damaged lines otherwise')
+    .argument('[file]', 'the log (default: $CORDON_LOG, else the state directory)')
+    .option('--json', 'machine-readable result')
+    .action((file: string | undefined, options: { json?: boolean }) => {
+      exitCode = logVerifyCommand(file, options, { stdout: process.stdout, stderr: process.stderr });
+    });
+  log
+    .command('show')
+    .description('print the records, oldest first')
+    .argument('[file]', 'the log (default: $CORDON_LOG, else the state directory)')
+    .option('--since <time>', 'only records at or after this ISO 8601 time')
+    .option('--decision <decision>', 'only allow, deny or ask')
+    .option('--json', 'machine-readable rows')
+    .action((file: string | undefined, options: { since?: string; decision?: string; json?: boolean }) => {
+      exitCode = logShowCommand(file, options, { stdout: process.stdout, stderr: process.stderr });
     });
 
   try {
