@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from './mulberry32.mjs';
+import { median, mulberry32, table } from './lib.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(REPO, 'dist', 'cordon.js');
@@ -268,17 +268,6 @@ function runOnce(dir, scratch, index, withTime) {
   return { ms, rssKb, findings: summary.total + summary.suppressed, filesRead: stats.filesRead, stderr: result.stderr };
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
-  const line = (row) => row.map((cell, c) => String(cell).padEnd(widths[c])).join('  ').trimEnd();
-  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
-}
 
 // ---------------------------------------------------------------------------------------------
 
