@@ -15,6 +15,9 @@ export const POLICY_CATEGORIES = [
   'privilege',
   'process-control',
   'merge-approval',
+  // Code whose effect cannot be known before it runs: a variable as the program, decoded payloads fed to
+  // a shell, arguments and environment variables that make a harmless program execute code.
+  'arbitrary-code',
 ] as const;
 export type PolicyCategory = (typeof POLICY_CATEGORIES)[number];
 
@@ -79,6 +82,10 @@ export const PolicySchema = z
       .default([])
       .describe('Paths never readable or writable, in addition to the built-in list and .claudeignore.'),
     'allowed-domains': z.array(allowedDomain).default([]).describe('Hosts WebFetch may reach: exact names or *.suffix.'),
+    'allowed-hosts': z
+      .array(allowedDomain)
+      .default([])
+      .describe('Hosts Bash network clients (git remotes, gh, curl) may reach: exact names or *.suffix. Merging and approving stay denied.'),
     'allowed-mcp': z.array(mcpName).default([]).describe('MCP servers (server) or single tools (server__tool) the agent may call.'),
     'test-commands': z
       .array(z.string().min(1))
@@ -97,6 +104,7 @@ export const DEFAULT_POLICY_CONFIG: PolicyConfig = {
   'protected-paths': [],
   'secret-paths': [],
   'allowed-domains': [],
+  'allowed-hosts': [],
   'allowed-mcp': [],
   'test-commands': [],
   decisions: { ...DEFAULT_DECISIONS },

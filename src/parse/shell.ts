@@ -27,8 +27,21 @@ export interface ShellCommand {
 
 export type OutputSink = 'log' | 'file' | 'captured';
 
+/** A file redirection anywhere in the script (`> out`, `2>>log`, `< .env`, `&> f`, `3<>/dev/tcp/h/80`). */
+export interface ShellRedirect {
+  /** The operator as written: `>`, `>>`, `<`, `&>`, `&>>`, `>|`, `<>`, `>&`, `<&`. */
+  operator: string;
+  /** The file descriptor written before the operator, if any. */
+  fd: number | undefined;
+  /** The destination word; for `>&2` it is the descriptor number. */
+  target: ShellWord;
+  start: number;
+  end: number;
+}
+
 export interface ShellScript {
   commands: ShellCommand[];
+  redirects: ShellRedirect[];
   /** True when the grammar could not parse part of the script. */
   hasError: boolean;
 }
@@ -73,15 +86,31 @@ function parseUncached(script: string): ShellScript {
   if (!tree) throw new Error('internal error: tree-sitter returned no tree');
   const commands: ShellCommand[] = [];
   for (const node of tree.rootNode.descendantsOfType('command')) if (node) commands.push(toCommand(node, script));
+  const redirects: ShellRedirect[] = [];
+  for (const node of tree.rootNode.descendantsOfType('file_redirect')) {
+    const redirect = node && toRedirect(node, script);
+    if (redirect) redirects.push(Object.freeze(redirect));
+  }
   const hasError = tree.rootNode.hasError;
   tree.delete();
   commands.sort((a, b) => a.start - b.start);
+  redirects.sort((a, b) => a.start - b.start);
   for (const command of commands) {
     Object.freeze(command.args);
     Object.freeze(command.assignments);
     Object.freeze(command);
   }
-  return Object.freeze({ commands: Object.freeze(commands) as ShellCommand[], hasError });
+  return Object.freeze({ commands: Object.freeze(commands) as ShellCommand[], redirects: Object.freeze(redirects) as ShellRedirect[], hasError });
+}
+
+function toRedirect(node: SyntaxNode, original: string): ShellRedirect | undefined {
+  const descriptor = node.namedChildren.find((c) => c?.type === 'file_descriptor');
+  const destination = node.childrenForFieldName('destination').filter((c): c is SyntaxNode => c !== null);
+  const first = destination[0];
+  if (!first) return undefined;
+  const operator = original.slice(descriptor?.endIndex ?? node.startIndex, first.startIndex).trim();
+  const fd = descriptor ? Number(original.slice(descriptor.startIndex, descriptor.endIndex)) : undefined;
+  return { operator, fd, target: word(first, original), start: node.startIndex, end: node.endIndex };
 }
 
 function toCommand(node: SyntaxNode, original: string): ShellCommand {

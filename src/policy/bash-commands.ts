@@ -18,10 +18,34 @@ export interface EffectiveCommand {
   dynamic: boolean;
   /** Offset in the original script; a nested command whose text was unescaped maps to its wrapper's start. */
   start: number;
+  /** The arguments with their raw text, so a judge can tell `"$X"` and `.e*` from literal text. */
+  words: ArgWord[];
+  /** `NAME=value` prefixes written before the command (`LD_PRELOAD=… ls`), as written after unquoting. */
+  assignments: string[];
+  /** The text a here-doc or here-string feeds the command, when it has one. */
+  stdinText: string | undefined;
+}
+
+export interface ArgWord {
+  value: string;
+  raw: string;
+  start: number;
+  /** Run time decides the value: an unquoted or double-quoted expansion, a substitution, a glob or a brace. */
+  dynamic: boolean;
+}
+
+/** A file redirection, wherever it sits (`> out`, `< .env`, `&>> log`, `3<>/dev/tcp/host/80`). */
+export interface EffectiveRedirect {
+  operator: string;
+  fd: number | undefined;
+  target: ArgWord;
+  via: string[];
+  start: number;
 }
 
 export interface EffectiveCommands {
   commands: EffectiveCommand[];
+  redirects: EffectiveRedirect[];
   /** Anything that makes the list incomplete (parse error, nesting too deep); the engine denies on any. */
   problems: string[];
 }
@@ -30,7 +54,7 @@ export interface EffectiveCommands {
 export const MAX_DEPTH = 8;
 
 export function effectiveCommands(script: string): EffectiveCommands {
-  const out: EffectiveCommands = { commands: [], problems: [] };
+  const out: EffectiveCommands = { commands: [], redirects: [], problems: [] };
   parseLevel(script, { via: [], depth: 0, map: (offset) => offset, where: 'script' }, out);
   return out;
 }
@@ -62,16 +86,27 @@ function parseLevel(text: string, level: Level, out: EffectiveCommands): void {
   }
   const parsed = parseShell(text);
   if (parsed.hasError) out.problems.push(`bash parse error in ${level.where} at offset ${level.map(0)}`);
+  for (const redirect of parsed.redirects) {
+    const raw = text.slice(redirect.target.start, redirect.target.end);
+    out.redirects.push({
+      operator: redirect.operator,
+      fd: redirect.fd,
+      target: { value: redirect.target.value, raw, start: level.map(redirect.target.start), dynamic: isDynamic(raw) },
+      via: level.via,
+      start: level.map(redirect.start),
+    });
+  }
   for (const command of parsed.commands) {
     if (!command.name) continue;
     const words = [command.name, ...command.args].map((w) => ({ value: w.value, raw: text.slice(w.start, w.end), start: level.map(w.start), localStart: w.start }));
     const stdin: Stdin = pipedInto(text, command.start) ? { kind: 'pipe' } : (hereString(text, command, level) ?? hereDoc(text, command, level));
-    run(words, text, level, stdin, out);
+    const assignments = command.assignments.map((a) => a.value);
+    run(words, text, level, stdin, out, assignments);
   }
 }
 
 /** Reports `words` as one command and follows whatever it runs in turn. */
-function run(words: Word[], text: string, level: Level, stdin: Stdin, out: EffectiveCommands): void {
+function run(words: Word[], text: string, level: Level, stdin: Stdin, out: EffectiveCommands, assignments: string[] = []): void {
   const head = words[0];
   if (!head) return;
   if (level.depth > MAX_DEPTH) {
@@ -81,7 +116,17 @@ function run(words: Word[], text: string, level: Level, stdin: Stdin, out: Effec
   const dynamic = isDynamic(head.raw);
   const path = head.raw.includes("$'") ? decodeAnsiC(head.value) : head.value;
   const base = commandBaseName(path);
-  const entry: EffectiveCommand = { program: base === '.' ? 'source' : base, path, args: words.slice(1).map((w) => w.value), via: level.via, dynamic, start: head.start };
+  const entry: EffectiveCommand = {
+    program: base === '.' ? 'source' : base,
+    path,
+    args: words.slice(1).map((w) => w.value),
+    via: level.via,
+    dynamic,
+    start: head.start,
+    words: words.slice(1).map(argWord),
+    assignments,
+    stdinText: stdin?.kind === 'text' ? stdin.text : undefined,
+  };
   out.commands.push(entry);
   if (dynamic) return;
   const args = words.slice(1);
@@ -252,8 +297,22 @@ function run(words: Word[], text: string, level: Level, stdin: Stdin, out: Effec
     const pkg = list[i];
     if (!pkg) return;
     const name = pkg.value.replace(/(.)@[^/]*$/, '$1');
-    out.commands.push({ program: name, path: pkg.value, args: list.slice(i + 1).map((w) => w.value), via: [...level.via, label], dynamic: isDynamic(pkg.raw), start: pkg.start });
+    out.commands.push({
+      program: name,
+      path: pkg.value,
+      args: list.slice(i + 1).map((w) => w.value),
+      via: [...level.via, label],
+      dynamic: isDynamic(pkg.raw),
+      start: pkg.start,
+      words: list.slice(i + 1).map(argWord),
+      assignments: [],
+      stdinText: undefined,
+    });
   }
+}
+
+function argWord(word: Word): ArgWord {
+  return { value: word.value, raw: word.raw, start: word.start, dynamic: isDynamic(word.raw) };
 }
 
 /** The index of the first operand: options (and the values of those in `withValue`) skipped, `--` consumed. */
@@ -270,7 +329,7 @@ function skipOptions(args: Word[], from: number, withValue: string[], alsoOption
 }
 
 /** A name that only run time can resolve: unquoted `$`, backquotes, globs or braces. `$'…'` is static text. */
-function isDynamic(raw: string): boolean {
+export function isDynamic(raw: string): boolean {
   let quote: '' | "'" | '"' = '';
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i]!;

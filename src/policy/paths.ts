@@ -1,8 +1,8 @@
 // Judges the path of a Read, Write, Edit or NotebookEdit call against a ResolvedPolicy: secret paths, write scope, protected paths.
 
-import { lstatSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
+import { nodeFs, type PolicyFs } from './fs.js';
 import { escapeGlob, type ResolvedPolicy, type ToolName } from './roles.js';
 import type { PolicyCategory } from '../config/policy-schema.js';
 
@@ -48,16 +48,16 @@ interface Hit {
 }
 
 /** Any exception, from the file system or from a pattern, is a deny that says what went wrong: the hook fails closed. */
-export function judgePath(policy: ResolvedPolicy, request: PathRequest): PathJudgement {
+export function judgePath(policy: ResolvedPolicy, request: PathRequest, fs: PolicyFs = nodeFs): PathJudgement {
   let resolved = request.path;
   try {
     const lexical = absolutePath(request);
-    resolved = physicalPath(lexical);
+    resolved = physicalPath(lexical, fs);
     // The tool may open the normalised path or hand the raw one to the kernel, which resolves each link
     // before the `..` after it; each reading is judged and the strictest answer wins.
     const raw = rawAbsolutePath(request);
-    const candidates = unique([lexical, resolved, physicalPath(raw)]);
-    const hits = candidates.flatMap((candidate) => judgeCandidate(policy, request, candidate, resolved));
+    const candidates = unique([lexical, resolved, physicalPath(raw, fs)]);
+    const hits = candidates.flatMap((candidate) => judgeCandidate(policy, request, candidate, resolved, fs));
     const hit = hits.find((one) => policy.decisions[one.category] === 'deny') ?? hits[0];
     if (!hit) return { decision: 'allow', category: null, rule: 'path-allowed', reason: `${request.tool} of ${resolved} is allowed`, resolved };
     return { decision: policy.decisions[hit.category], category: hit.category, rule: hit.rule, reason: hit.reason, resolved };
@@ -67,9 +67,9 @@ export function judgePath(policy: ResolvedPolicy, request: PathRequest): PathJud
   }
 }
 
-function judgeCandidate(policy: ResolvedPolicy, request: PathRequest, path: string, resolved: string): Hit[] {
-  const home = homeVariants(request.home);
-  const rel = repoRelative(policy.repoRoot, path);
+function judgeCandidate(policy: ResolvedPolicy, request: PathRequest, path: string, resolved: string, fs: PolicyFs): Hit[] {
+  const home = homeVariants(request.home, fs);
+  const rel = repoRelative(policy.repoRoot, path, fs);
   const nocase = caseInsensitiveFs();
   const hits: Hit[] = [];
   const secret = matchPatterns(policy.secretPaths, path, rel, home, nocase, policy.secretExceptions);
@@ -165,7 +165,7 @@ function rawAbsolutePath(request: PathRequest): string {
  * realpath of the deepest existing ancestor plus the rest, except that a dangling link is followed too:
  * writing through it would create its target.
  */
-export function physicalPath(absolute: string): string {
+export function physicalPath(absolute: string, fs: PolicyFs = nodeFs): string {
   const queue = absolute.split('/').filter(Boolean);
   let real = '/';
   let missing = false;
@@ -184,23 +184,19 @@ export function physicalPath(absolute: string): string {
       real = next;
       continue;
     }
-    let isLink: boolean;
-    try {
-      isLink = lstatSync(next).isSymbolicLink();
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // Anything but "not there" (EACCES, EIO …) could hide a link: refuse rather than guess.
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+    // Anything but "not there" (EACCES, EIO …) throws from kind(): it could hide a link, so refuse rather than guess.
+    const kind = fs.kind(next);
+    if (kind === undefined) {
       missing = true;
       real = next;
       continue;
     }
-    if (!isLink) {
+    if (kind !== 'symlink') {
       real = next;
       continue;
     }
     if (++hops > MAX_SYMLINK_HOPS) throw new Error(`too many levels of symbolic links at ${next}`);
-    const target = readlinkSync(next);
+    const target = fs.readlink(next);
     if (target.startsWith('/')) real = '/';
     queue.unshift(...target.split('/').filter(Boolean));
   }
@@ -208,8 +204,8 @@ export function physicalPath(absolute: string): string {
 }
 
 /** Relative to the repository root (its real path first), or undefined outside it. */
-function repoRelative(repoRoot: string, path: string): string | undefined {
-  for (const root of unique([physicalPath(repoRoot), repoRoot])) {
+export function repoRelative(repoRoot: string, path: string, fs: PolicyFs = nodeFs): string | undefined {
+  for (const root of unique([physicalPath(repoRoot, fs), repoRoot])) {
     const rel = posix.relative(root, path);
     if (rel === '') return '';
     if (rel !== '..' && !rel.startsWith('../') && !posix.isAbsolute(rel)) return rel;
@@ -217,9 +213,9 @@ function repoRelative(repoRoot: string, path: string): string | undefined {
   return undefined;
 }
 
-function homeVariants(home: string): string[] {
+function homeVariants(home: string, fs: PolicyFs): string[] {
   const normal = posix.resolve(home);
-  return unique([normal, physicalPath(normal)]);
+  return unique([normal, physicalPath(normal, fs)]);
 }
 
 /** macOS and Windows file systems usually ignore case: `.GITHUB/` is `.github/` there. */

@@ -114,13 +114,24 @@ export const DEFAULT_SECRET_PATHS: readonly string[] = [
   '~/.aws/**',
   '~/.kube/**',
   '~/.gnupg/**',
+  '~/.config/gh/hosts.yml',
+  '~/.config/gcloud/**',
+  '~/.claude/.credentials.json',
+  '~/.docker/config.json',
+  '/etc/shadow',
+  '/etc/gshadow',
+  '/etc/sudoers',
+  '/run/secrets/**',
+  '/var/run/secrets/**',
+  // actions/checkout leaves the job token in it as http.*.extraheader.
+  '.git/config',
   '/proc/*/environ',
   // Threads expose the same environment under task/; /proc/self is resolved to the pid before matching.
   '/proc/*/task/*/environ',
 ];
 
 /** Names a secret pattern would otherwise catch but that are meant to be read: templates without values. */
-export const DEFAULT_SECRET_EXCEPTIONS: readonly string[] = ['.env.example'];
+export const DEFAULT_SECRET_EXCEPTIONS: readonly string[] = ['.env.example', '.env.sample', '.env.template', '.env.dist'];
 
 /** Everything a judgement needs, as plain data: serialisable, comparable in tests, no closures. */
 export interface ResolvedPolicy {
@@ -138,6 +149,8 @@ export interface ResolvedPolicy {
   bashCommands: readonly string[];
   network: RolePreset['network'];
   allowedDomains: readonly string[];
+  /** Hosts Bash network clients may reach. */
+  allowedHosts: readonly string[];
   allowedMcp: readonly string[];
   decisions: Readonly<Record<PolicyCategory, CategoryDecision>>;
 }
@@ -163,6 +176,7 @@ export function resolvePolicy(config: CordonConfig, repoRoot: string, claudeigno
     bashCommands,
     network: preset.network,
     allowedDomains: [...policy['allowed-domains']],
+    allowedHosts: [...policy['allowed-hosts']],
     allowedMcp: [...policy['allowed-mcp']],
     decisions: { ...policy.decisions },
   };

@@ -146,13 +146,13 @@ describe('judgePath', () => {
     expect([judgement.decision, judgement.rule]).toEqual([decision, rule]);
   });
 
-  // .npmrc is a secret as well as protected; the secret hit comes first.
+  // .npmrc and .git/config are secrets as well as protected; the secret hit comes first.
   it.each(DEFAULT_PROTECTED_PATHS.map((path) => [path]))('no role writes the protected path %s', (protectedPath) => {
     const target = protectedPath.endsWith('/') ? `${protectedPath}file` : protectedPath;
     for (const role of ['implement', 'fix-tests', 'docs'] as const) {
       const judgement = judge(role, 'Edit', target);
       expect(judgement.decision).toBe('deny');
-      expect(judgement.rule).toBe(protectedPath === '.npmrc' ? 'secret-path' : 'protected-path');
+      expect(judgement.rule).toBe(protectedPath === '.npmrc' || protectedPath === '.git/config' ? 'secret-path' : 'protected-path');
     }
   });
 
