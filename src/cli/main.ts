@@ -1,5 +1,4 @@
-#!/usr/bin/env node
-// cordon's command-line entry: parses argv, runs one command, maps errors to exit codes.
+// cordon's command-line entry: parses argv, runs one command, maps errors to exit codes (bin.ts calls it).
 
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, EXIT, UsageError } from '../core/errors.js';
@@ -7,6 +6,10 @@ import { auditCommand, type AuditCliOptions } from './audit-command.js';
 import { logShowCommand, logVerifyCommand } from './log-command.js';
 import { secretsCommand, type SecretsCliOptions } from './secrets-command.js';
 import { VERSION } from './version.js';
+import { hookCommand } from './hook-command.js';
+import { hooksInstallCommand, type HooksInstallOptions } from './hooks-command.js';
+import { policyExplainCommand, policyTestCommand, type ExplainOptions, type PolicyTestOptions } from './policy-command.js';
+import { ROLES } from '../config/policy-schema.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -82,6 +85,54 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = logShowCommand(file, options, { stdout: process.stdout, stderr: process.stderr });
     });
 
+  program
+    .command('hook')
+    .description('Answer one Claude Code hook event (stdin JSON); exit 2 blocks. Installed by `cordon hooks install`.')
+    .argument('<event>', 'pre-tool-use, post-tool-use, user-prompt-submit or session-start')
+    .option('--policy <file>', 'the cordon.yml to enforce (default: found from the hook cwd upward, else the implement preset)')
+    .option('--role <role>', 'start from this role preset')
+    .option('--log <file>', 'the audit log (default: $CORDON_LOG, else the state directory)')
+    .allowUnknownOption()
+    .action(async () => {
+      exitCode = await hookCommand(argv.slice(1));
+    });
+
+  const hooks = program.command('hooks').description('Install cordon as Claude Code hooks.');
+  hooks
+    .command('install')
+    .description('merge hook entries for all four events into a Claude settings file (idempotent)')
+    .option('--settings <file>', 'the settings file to write', '.claude/settings.json')
+    .option('--role <role>', `role preset for the hooks: ${ROLES.join(', ')}`)
+    .option('--policy <file>', 'pass this cordon.yml to every hook')
+    .option('--log <file>', 'pass this audit log path to every hook')
+    .action((options: HooksInstallOptions) => {
+      exitCode = hooksInstallCommand(options, { stdout: process.stdout, stderr: process.stderr });
+    });
+
+  const policy = program.command('policy').description('Ask the policy engine directly.');
+  policy
+    .command('explain')
+    .description('print the decision for one tool call: category, rule and the part of the command that caused it')
+    .option('--tool <name>', 'the tool, e.g. Bash, Read, WebFetch, mcp__github__get_issue')
+    .option('--input <json>', 'the tool input as JSON, e.g. \'{"command":"curl x"}\'')
+    .option('--json <file>', 'a whole hook payload (PreToolUse stdin) from a file, or - for stdin')
+    .option('--policy <file>', 'the cordon.yml to use')
+    .option('--role <role>', 'start from this role preset')
+    .option('--cwd <dir>', 'the working directory of the call (default: the current one)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (options: ExplainOptions) => {
+      exitCode = await policyExplainCommand(options, { stdout: process.stdout, stderr: process.stderr });
+    });
+  policy
+    .command('test')
+    .description('judge every case of a JSON Lines case file and list the mismatches (exit 1 if any)')
+    .argument('<file>', 'cases: {"id","tool","input","cwd","expect":"allow|deny",...} per line')
+    .option('--policy <file>', 'the cordon.yml whose policy the cases start from')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (file: string, options: PolicyTestOptions) => {
+      exitCode = await policyTestCommand(file, options, { stdout: process.stdout, stderr: process.stderr });
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -97,6 +148,3 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.internal;
   }
 }
-
-const code = await main(process.argv.slice(2));
-process.exitCode = code;

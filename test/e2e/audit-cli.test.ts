@@ -18,6 +18,7 @@ function worldReadableCli(): string {
   dirs.push(dir);
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   cpSync(join(ROOT, 'dist', 'cordon.js'), join(dir, 'dist', 'cordon.js'));
+  cpSync(join(ROOT, 'dist', 'chunks'), join(dir, 'dist', 'chunks'), { recursive: true });
   for (const pkg of ['web-tree-sitter', 'tree-sitter-bash']) cpSync(join(ROOT, 'node_modules', pkg), join(dir, 'node_modules', pkg), { recursive: true });
   execFileSync('chmod', ['-R', 'a+rX', dir]);
   return join(dir, 'dist', 'cordon.js');
