@@ -38,6 +38,7 @@ export function mergeHooks(settingsText: string | undefined, file: string, invoc
   if ('problem' in parsed) throw errorAt(file, text, parsed.problem.offset, `invalid JSON: ${parsed.problem.message}`);
   if (parsed.root.type !== 'object') throw errorAt(file, text, parsed.root.start, 'the settings file is not a JSON object');
   const settings = JSON.parse(text) as { [key: string]: Json };
+  const before = JSON.stringify(settings);
   const hooks = settings.hooks ?? {};
   if (typeof hooks !== 'object' || hooks === null || Array.isArray(hooks)) throw new UsageError(`${file}: "hooks" is not an object`);
 
@@ -53,7 +54,6 @@ export function mergeHooks(settingsText: string | undefined, file: string, invoc
     if (JSON.stringify(next) !== JSON.stringify(groups)) changed.push(event);
     hooks[name] = next;
   }
-  const before = JSON.stringify(settings);
   settings.hooks = hooks;
   settings.disableAllHooks = false;
   const unchanged = settingsText !== undefined && JSON.stringify(settings) === before;

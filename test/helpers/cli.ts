@@ -13,10 +13,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cordon(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string[]; cli?: string } = {}): CliResult {
+export function cordon(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string[]; cli?: string; input?: string } = {}): CliResult {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
   delete env.FORCE_COLOR;
   const [command, ...rest] = [...(options.prefix ?? []), process.execPath, options.cli ?? CLI, ...args];
-  const result = spawnSync(command as string, rest, { cwd: options.cwd ?? ROOT, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command as string, rest, { cwd: options.cwd ?? ROOT, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, input: options.input ?? '' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
