@@ -90,7 +90,8 @@ function postToolUse(stdin: string, options: HookOptions): HookOutcome {
   const reason = `cordon: ${findings.join('. ')}.`;
   const rule = secrets.length > 0 || known.length > 0 ? 'secret-in-output' : 'instructions-in-output';
   // The tool already ran; `block` puts the reason in front of the model next to the result.
-  const answer = { decision: 'block', reason, hookSpecificOutput: { hookEventName: CLAUDE_EVENT['post-tool-use'], additionalContext: reason } };
+  // (additionalContext would repeat it: Claude Code shows the model both.)
+  const answer = { decision: 'block', reason };
   return { exitCode: 0, stdout: `${JSON.stringify(answer)}\n`, stderr: '', entry: { ...base, rule, reason, category: rule === 'secret-in-output' ? 'secret-access' : undefined } };
 }
 

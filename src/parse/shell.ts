@@ -1,5 +1,6 @@
 // Shell scripts parsed with the real bash grammar (tree-sitter-bash): every simple command, anywhere.
 
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { Language, Parser, type Node as SyntaxNode } from 'web-tree-sitter';
@@ -42,6 +43,8 @@ export interface ShellRedirect {
 export interface ShellScript {
   commands: ShellCommand[];
   redirects: ShellRedirect[];
+  /** `export`, `declare`, `typeset`, `local`, `readonly`: the grammar's declaration commands, kept apart from `commands`. */
+  declarations: ShellCommand[];
   /** True when the grammar could not parse part of the script. */
   hasError: boolean;
 }
@@ -55,8 +58,10 @@ export async function loadShellParser(): Promise<void> {
   // V8 otherwise recompiles the whole grammar with its optimising tier on background threads, which
   // costs about a second of CPU per process; the baseline compiler parses CI scripts fast enough.
   setFlagsFromString('--liftoff-only');
-  await Parser.init();
-  const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+  // Both binaries are handed over as bytes: web-tree-sitter would otherwise look for its runtime next to
+  // its own script (not there once bundled) and load the grammar through a dynamic import().
+  await Parser.init({ wasmBinary: readFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm')) });
+  const language = await Language.load(readFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm')));
   const instance = new Parser();
   instance.setLanguage(language);
   parser = instance;
@@ -91,6 +96,8 @@ function parseUncached(script: string): ShellScript {
     const redirect = node && toRedirect(node, script);
     if (redirect) redirects.push(Object.freeze(redirect));
   }
+  const declarations: ShellCommand[] = [];
+  for (const node of tree.rootNode.descendantsOfType('declaration_command')) if (node) declarations.push(Object.freeze(toDeclaration(node, script)));
   const hasError = tree.rootNode.hasError;
   tree.delete();
   commands.sort((a, b) => a.start - b.start);
@@ -100,7 +107,15 @@ function parseUncached(script: string): ShellScript {
     Object.freeze(command.assignments);
     Object.freeze(command);
   }
-  return Object.freeze({ commands: Object.freeze(commands) as ShellCommand[], redirects: Object.freeze(redirects) as ShellRedirect[], hasError });
+  return Object.freeze({ commands: Object.freeze(commands) as ShellCommand[], redirects: Object.freeze(redirects) as ShellRedirect[], declarations: Object.freeze(declarations) as ShellCommand[], hasError });
+}
+
+/** `export -p` as a command named `export`; its assignments (`export A=1`) stay arguments, as the builtin sees them. */
+function toDeclaration(node: SyntaxNode, original: string): ShellCommand {
+  const keyword = node.child(0);
+  const name = { value: keyword ? original.slice(keyword.startIndex, keyword.endIndex) : '', start: node.startIndex, end: keyword?.endIndex ?? node.startIndex };
+  const args = node.namedChildren.filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('redirect')).map((c) => word(c, original));
+  return { name, args, assignments: [], start: node.startIndex, end: node.endIndex, stdout: sinkOf(node, 1, original), stderr: sinkOf(node, 2, original) };
 }
 
 function toRedirect(node: SyntaxNode, original: string): ShellRedirect | undefined {

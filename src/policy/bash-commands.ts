@@ -96,7 +96,9 @@ function parseLevel(text: string, level: Level, out: EffectiveCommands): void {
       start: level.map(redirect.start),
     });
   }
-  for (const command of parsed.commands) {
+  // Declaration builtins (`export -p`, `declare -x`) are commands too; merged in script order.
+  const all = parsed.declarations.length === 0 ? parsed.commands : [...parsed.commands, ...parsed.declarations].sort((a, b) => a.start - b.start);
+  for (const command of all) {
     if (!command.name) continue;
     const words = [command.name, ...command.args].map((w) => ({ value: w.value, raw: text.slice(w.start, w.end), start: level.map(w.start), localStart: w.start }));
     const stdin: Stdin = pipedInto(text, command.start) ? { kind: 'pipe' } : (hereString(text, command, level) ?? hereDoc(text, command, level));
@@ -170,6 +172,11 @@ function run(words: Word[], text: string, level: Level, stdin: Stdin, out: Effec
       return inner(skipOptions(args, 0, ['-a']), 'exec');
     case 'nice':
       return inner(skipOptions(args, 0, ['-n'], /^-\d+$/), 'nice');
+    case 'ionice':
+      return inner(skipOptions(args, 0, ['-c', '-n', '-p', '-P', '-u']), 'ionice');
+    case 'busybox':
+      // `busybox wget …`, `busybox sh -c …`: the applet named first is what runs.
+      return inner(0, 'busybox');
     case 'time':
       return inner(skipOptions(args, 0, ['-f', '-o']), 'time');
     case 'stdbuf':
@@ -237,7 +244,10 @@ function run(words: Word[], text: string, level: Level, stdin: Stdin, out: Effec
       return runner(args, 0, program);
     case 'pnpm':
     case 'yarn':
-      if (args[0]?.value === 'dlx') return runner(args, 1, `${program} dlx`);
+      if (args[0]?.value === 'dlx' || args[0]?.value === 'exec') return runner(args, 1, `${program} ${args[0].value}`);
+      return;
+    case 'bun':
+      if (args[0]?.value === 'x') return runner(args, 1, 'bun x');
       return;
     case 'npm':
       if (args[0]?.value === 'exec' || args[0]?.value === 'x') return runner(args, 1, 'npm exec');

@@ -85,7 +85,7 @@ function judgeCandidate(policy: ResolvedPolicy, request: PathRequest, path: stri
   }
   if (rel === undefined) {
     hits.push({ category: 'write-scope', rule: 'outside-repository', reason: `${path} is outside the repository ${policy.repoRoot}` });
-  } else if (policy.repo === 'read-write' && !(rel !== '' && picomatch.isMatch(rel, [...policy.writeScope], { dot: true, nocase }))) {
+  } else if (policy.repo === 'read-write' && !(rel !== '' && matcher([...policy.writeScope], { dot: true, nocase })(rel))) {
     hits.push({ category: 'write-scope', rule: 'outside-write-scope', reason: `${rel} is outside the ${policy.role} role's write scope` });
   }
   // The resolved path is what gets written; say so when a link redirected the call.
@@ -115,26 +115,42 @@ function matchPatterns(
   const absPrefixes = prefixes(absParts).map((prefix) => `/${prefix}`);
   const relPrefixes = relParts ? prefixes(relParts) : [];
   const components = relParts ?? absParts;
-  const excepted = exceptions.length > 0 ? picomatch([...exceptions], options) : () => false;
+  const excepted = exceptions.length > 0 ? matcher([...exceptions], options) : () => false;
 
   for (const raw of patterns) {
     const pattern = raw.endsWith('/') && raw.length > 1 ? raw.slice(0, -1) : raw;
     if (pattern === '~' || pattern.startsWith('~/')) {
       const globs = home.map((dir) => escapeGlob(dir) + pattern.slice(1));
-      if (absPrefixes.some((prefix) => picomatch.isMatch(prefix, globs, options))) return raw;
+      if (absPrefixes.some(matcher(globs, options))) return raw;
     } else if (pattern.startsWith('/')) {
-      if (absPrefixes.some((prefix) => picomatch.isMatch(prefix, pattern, options))) return raw;
+      if (absPrefixes.some(matcher(pattern, options))) return raw;
     } else if (pattern.startsWith('**/')) {
       const targets = relParts ? relPrefixes : absPrefixes.map((prefix) => prefix.slice(1));
-      if (targets.some((target) => picomatch.isMatch(target, pattern, options))) return raw;
+      if (targets.some(matcher(pattern, options))) return raw;
     } else if (pattern.includes('/')) {
-      if (relPrefixes.some((prefix) => picomatch.isMatch(prefix, pattern, options))) return raw;
+      if (relPrefixes.some(matcher(pattern, options))) return raw;
     } else {
-      const isMatch = picomatch(pattern, options);
+      const isMatch = matcher(pattern, options);
       if (components.some((name) => isMatch(name) && !excepted(name))) return raw;
     }
   }
   return undefined;
+}
+
+/** Compiled matchers, kept: compiling the same few dozen patterns on every call made a judgement cost milliseconds. */
+const MATCHERS = new Map<string, (path: string) => boolean>();
+const MAX_MATCHERS = 5_000;
+
+function matcher(pattern: string | string[], options: { dot: boolean; nocase: boolean }): (path: string) => boolean {
+  const key = JSON.stringify([pattern, options.dot, options.nocase]);
+  let found = MATCHERS.get(key);
+  if (!found) {
+    if (MATCHERS.size >= MAX_MATCHERS) MATCHERS.clear();
+    const compiled = picomatch(pattern, options);
+    found = (path: string) => compiled(path);
+    MATCHERS.set(key, found);
+  }
+  return found;
 }
 
 function prefixes(parts: readonly string[]): string[] {

@@ -72,6 +72,9 @@ export const ROLE_PRESETS: Readonly<Record<Role, RolePreset>> = {
 export const DEFAULT_PROTECTED_PATHS: readonly string[] = [
   '.git/hooks',
   '.git/config',
+  // A nested repository's too (vendored checkouts, submodules): git runs its hooks when asked to work in it.
+  '**/.git/hooks',
+  '**/.git/config',
   '.github/',
   '.gitlab-ci.yml',
   '.claude/',

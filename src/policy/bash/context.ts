@@ -169,16 +169,24 @@ function expandGlob(ctx: BashContext, absolute: string): string[] {
   const firstGlob = parts.findIndex((part) => GLOB_CHARS.test(part));
   if (firstGlob === -1) return [absolute];
   const base = `/${parts.slice(0, firstGlob).join('/')}`;
-  const isMatch = picomatch(absolute, { dot: true });
+  // Like bash: `*` skips dot files unless the script turns dotglob on (or sets GLOBIGNORE, which does too).
+  const dot = /\bshopt\s+-s\s+(?:\w+\s+)*dotglob\b|\bGLOBIGNORE=/.test(ctx.script);
+  const isMatch = picomatch(absolute, { dot });
+  // Samples only stand in for a glob that spells part of a name (`.e*`, `*.pem`); a bare `*` or `src/*`
+  // matches what is really there, or `grep x *` would be refused in every directory.
+  const spelled = parts.slice(firstGlob).some((part) => /[^*?]/.test(part.replace(/\[[^\]]*\]/g, '')));
+  const samples = spelled || dot ? SECRET_NAME_SAMPLES : [];
   const found = new Set<string>();
+  // A directory is only worth entering when the glob's leading components match it (a `**` matches any).
+  const leading = parts.map((_, i) => (parts.slice(firstGlob, i + 1).includes('**') ? () => true : picomatch(`/${parts.slice(0, i + 1).join('/')}`, { dot })));
   // Walk at most the glob's own depth below its literal base.
   const walk = (dir: string, depth: number): void => {
     if (depth > parts.length - firstGlob) return;
-    const names = new Set([...(ctx.fs.list(dir) ?? []), ...SECRET_NAME_SAMPLES]);
+    const names = new Set([...(ctx.fs.list(dir) ?? []), ...samples]);
     for (const name of names) {
       const path = dir === '/' ? `/${name}` : `${dir}/${name}`;
       if (isMatch(path)) found.add(path);
-      else if (ctx.fs.kind(path) === 'dir' || SECRET_NAME_SAMPLES.includes(name)) walk(path, depth + 1);
+      else if ((ctx.fs.kind(path) === 'dir' || samples.includes(name)) && leading[firstGlob + depth - 1]!(path)) walk(path, depth + 1);
     }
   };
   walk(base, 1);
