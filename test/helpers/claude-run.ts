@@ -145,6 +145,15 @@ function locateCli(): { file: string; viaNode: boolean } {
   throw new Error(`no Claude Code CLI under ${modules} for ${platform}: run npm install (the native binary comes in an optional dependency)`);
 }
 
+/** True when a Claude Code CLI is installed for this platform (or named by CORDON_CLAUDE_BIN), so the tests that drive it can run. */
+export function claudeCliPresent(): boolean {
+  try {
+    return existsSync(locateCli().file);
+  } catch {
+    return false;
+  }
+}
+
 let stagedCli: { file: string; viaNode: boolean } | undefined;
 
 /** The CLI where the agent user can run it: in place when it already can, else hard-linked (or copied) into a world-readable temp dir. */
