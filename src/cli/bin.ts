@@ -1,16 +1,14 @@
 #!/usr/bin/env node
-// The `cordon` executable. `cordon hook` is on the agent's hot path, so it loads only what a hook needs.
+// The full `cordon` CLI (dist/cordon.js). The package's bin is launcher.ts, which comes here for anything but `cordon hook`.
+
+import { fileURLToPath } from 'node:url';
+import { runHookBundle } from './hook-loader.js';
 
 const argv = process.argv.slice(2);
 if (argv[0] === 'hook') {
-  try {
-    const { hookCommand } = await import('./hook-command.js');
-    process.exitCode = await hookCommand(argv.slice(1));
-  } catch (error) {
-    // Even a failure to load must block: exit 1 would let the tool call run.
-    process.stderr.write(`cordon denied (internal-error): ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
-  }
+  process.exitCode = 2; // until the hook answers, as in launcher.ts
+  // The same bundle the launcher runs, so `node dist/cordon.js hook …` decides exactly as the bin does.
+  process.exitCode = await runHookBundle(fileURLToPath(new URL('./hook.cjs', import.meta.url)), argv.slice(1));
 } else {
   const { main } = await import('./main.js');
   process.exitCode = await main(argv);

