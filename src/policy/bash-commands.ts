@@ -77,7 +77,7 @@ interface Word {
 }
 
 /** What a command's standard input is; only a shell that reads a script from stdin cares. */
-type Stdin = { kind: 'pipe' } | { kind: 'text'; text: string; map: (offset: number) => number; label: string } | undefined;
+type Stdin = { kind: 'pipe' } | { kind: 'text'; text: string; map: (offset: number) => number; label: string; expands?: boolean } | undefined;
 
 function parseLevel(text: string, level: Level, out: EffectiveCommands): void {
   if (level.depth > MAX_DEPTH) {
@@ -104,7 +104,32 @@ function parseLevel(text: string, level: Level, out: EffectiveCommands): void {
     const stdin: Stdin = pipedInto(text, command.start) ? { kind: 'pipe' } : (hereString(text, command, level) ?? hereDoc(text, command, level));
     const assignments = command.assignments.map((a) => a.value);
     run(words, text, level, stdin, out, assignments);
+    if (stdin?.kind === 'text' && stdin.expands) backticksIn(stdin, level, out);
   }
+}
+
+/**
+ * An unquoted heredoc body runs its backtick substitutions, but tree-sitter-bash leaves them as text
+ * (it does parse `$(…)` there): each one is parsed as a nested script.
+ */
+function backticksIn(body: { text: string; map: (offset: number) => number }, level: Level, out: EffectiveCommands): void {
+  const text = body.text;
+  let open = -1;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (text[i] !== '`') continue;
+    if (open === -1) {
+      open = i;
+      continue;
+    }
+    const from = open + 1;
+    open = -1;
+    parseLevel(text.slice(from, i), { via: [...level.via, 'heredoc `…`'], depth: level.depth + 1, map: (o) => body.map(from + o), where: 'backticks in a heredoc' }, out);
+  }
+  if (open !== -1) out.problems.push(`unterminated backtick in a heredoc at offset ${body.map(open)}`);
 }
 
 /** Reports `words` as one command and follows whatever it runs in turn. */
@@ -418,5 +443,7 @@ function hereDoc(text: string, command: ShellCommand, level: Level): Stdin {
     if ((m[1] ? line.replace(/^\t+/, '') : line) === delimiter) break;
     length += line.length + 1;
   }
-  return { kind: 'text', text: text.slice(bodyStart, bodyStart + length), map: (o) => level.map(bodyStart + o), label: '<<' };
+  // A quoted or escaped delimiter (`<<'EOF'`, `<<"EOF"`, `<<\\EOF`) keeps the body literal.
+  const expands = m[4] !== undefined && !m[0].includes('\\');
+  return { kind: 'text', text: text.slice(bodyStart, bodyStart + length), map: (o) => level.map(bodyStart + o), label: '<<', expands };
 }

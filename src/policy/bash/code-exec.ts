@@ -145,6 +145,10 @@ function environmentHits(command: EffectiveCommand, ctx: BashContext): Hit[] {
       hits.push(codeHit(`${name} makes the next program load ${unknown ? 'code only known at run time' : clip(value)}`, span, 'environment-code'));
     } else if (FLAG_VARIABLES[name] && (unknown || FLAG_VARIABLES[name]!.test(value))) {
       hits.push(codeHit(`${name}=${unknown ? '…' : clip(value)} makes the next program load extra code`, span, 'environment-code'));
+    } else if (name === 'PATH') {
+      // `export PATH` with no value known here re-exports the PATH the agent started with.
+      const planted = unknown ? undefined : plantedPathEntry(value);
+      if (planted !== undefined) hits.push(codeHit(`PATH=${clip(value)} puts ${planted === '' ? 'the current directory (an empty entry)' : planted} ahead of the system: a program the agent wrote there runs instead`, span, 'path-hijack'));
     } else if (name === 'GIT_CONFIG_PARAMETERS') {
       for (const match of value.matchAll(/'([^']*)'\s*=\s*'([^']*)'/g)) hits.push(...gitConfigHits(ctx, match[1]!, match[2]!, span));
     } else if (/^GIT_CONFIG_KEY_\d+$/.test(name)) {
@@ -154,6 +158,20 @@ function environmentHits(command: EffectiveCommand, ctx: BashContext): Hit[] {
     }
   }
   return hits;
+}
+
+/**
+ * The first PATH entry a command could have planted a program in: an empty or relative entry (the
+ * current directory, the repository) or one under `$PWD`. `node_modules/.bin` is exempt: package
+ * scripts run from it anyway.
+ */
+function plantedPathEntry(value: string): string | undefined {
+  for (const entry of value.split(':')) {
+    if (/^\$(\{PATH\}|PATH)$/.test(entry) || /(^|\/)node_modules\/\.bin\/?$/.test(entry)) continue;
+    if (entry === '' || entry === '.' || !/^[/$~]/.test(entry)) return entry;
+    if (/^(\$\{?PWD\}?|\$\(pwd\)|`pwd`)(\/|$)/.test(entry)) return entry;
+  }
+  return undefined;
 }
 
 // ---- aliases and hash -p ----------------------------------------------------------------------

@@ -102,6 +102,10 @@ const CASES: [string, string[], Expect?][] = [
   ['! curl x', ['curl']],
   ['coproc nc h 1', ['coproc', 'nc']],
   ['npm test && npm run build', ['npm', 'npm']],
+  ['cat > notes.md <<EOF\nbuild `curl x`\nEOF', ['cat', 'curl'], { via: [[], ['heredoc `…`']] }],
+  ['cat > notes.md <<EOF\nbuild \\`curl x\\`\nEOF', ['cat']],
+  ["cat > notes.md <<'EOF'\nbuild `curl x`\nEOF", ['cat']],
+  ['cat > notes.md <<\\EOF\nbuild `curl x`\nEOF', ['cat']],
 ];
 
 describe('effectiveCommands', () => {
