@@ -108,86 +108,138 @@ function lineCount(file) {
 
 // ---------------------------------------------------------------------------------------------
 
-function main() {
+/** The PreToolUse handler `cordon hooks install` writes, as [command, ...args]. */
+function installedHook(cli, settings, env) {
+  const installed = spawnSync(process.execPath, [cli, 'hooks', 'install', '--settings', settings], { env, encoding: 'utf8' });
+  if (installed.status !== 0) throw new Error(`cordon hooks install failed: ${installed.stderr.trim()}`);
+  const handler = JSON.parse(readFileSync(settings, 'utf8')).hooks.PreToolUse[0].hooks[0];
+  return [handler.command, ...handler.args];
+}
+
+/** Asks the hook server in `socketDir` for its pid (the relay's status request), so the bench can stop it. */
+async function serverPid(socketDir) {
+  const { connect } = await import('node:net');
+  const { readdirSync } = await import('node:fs');
+  const sockets = existsSync(socketDir) ? readdirSync(socketDir).filter((name) => name.endsWith('.sock')) : [];
+  const pids = await Promise.all(
+    sockets.map(
+      (name) =>
+        new Promise((done) => {
+          const chunks = [];
+          const c = connect(join(socketDir, name));
+          c.on('data', (d) => chunks.push(d));
+          c.on('error', () => done(undefined));
+          c.on('close', () => {
+            try {
+              done(JSON.parse(Buffer.concat(chunks).toString('utf8')).pid);
+            } catch {
+              done(undefined);
+            }
+          });
+          c.end(JSON.stringify({ v: 1, op: 'status' }));
+        }),
+    ),
+  );
+  return pids.filter((pid) => typeof pid === 'number');
+}
+
+async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (!existsSync(options.cli)) throw new Error(`${options.cli} not found; run \`npm run build\` first (npm run bench:hook does)`);
   const scratch = mkdtempSync(join(os.tmpdir(), 'cordon-bench-hook-'));
+  // The bench's own TMPDIR: its hook server gets a socket directory of its own and is stopped at the end.
+  const tmp = join(scratch, 'tmp');
+  mkdirSync(tmp);
+  const socketDir = join(tmp, `cordon-${process.getuid()}`);
   try {
     const repo = join(scratch, 'repo');
     mkdirSync(repo);
     makeRepo(repo);
     const log = join(scratch, 'state', 'audit.jsonl');
     const input = payload(repo);
-    // The same small environment for both, and none of the caller's NODE_* variables: NODE_EXTRA_CA_CERTS
+    // The same small environment for all, and none of the caller's NODE_* variables: NODE_EXTRA_CA_CERTS
     // alone adds about 50 ms to every Node start (flattering the ratio), and V8 flags in NODE_OPTIONS make
     // V8 refuse the hook's code cache. CORDON_LOG keeps the log outside the repository and the user's state.
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.homedir(), CORDON_LOG: log, CLAUDE_PROJECT_DIR: repo };
-    const spawnOptions = { cwd: repo, env, input };
-    const hook = [options.cli, 'hook', 'pre-tool-use'];
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.homedir(), TMPDIR: tmp, CORDON_LOG: log, CLAUDE_PROJECT_DIR: repo };
+    const [command, ...args] = installedHook(options.cli, join(scratch, 'settings.json'), env);
+    if (command !== process.execPath) throw new Error(`the installed hook runs ${command}, not this Node (${process.execPath})`);
+    const variants = {
+      served: { args, env },
+      inProcess: { args, env: { ...env, CORDON_HOOK_SERVER: 'off' } },
+      empty: { args: EMPTY_HOOK, env },
+    };
+    const runVariant = (which) => runOnce(variants[which].args, { cwd: repo, env: variants[which].env, input });
 
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
     console.log(`node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), ${options.warmup} warm-up + ${options.runs} interleaved runs each`);
-    console.log(`hook: ${options.cli} (environment: PATH, HOME, CORDON_LOG, CLAUDE_PROJECT_DIR only)`);
+    console.log(`hook: the PreToolUse handler \`cordon hooks install\` writes (node -e <relay client> ${options.cli} hook pre-tool-use)`);
+    console.log('environment: PATH, HOME, TMPDIR, CORDON_LOG, CLAUDE_PROJECT_DIR only');
     console.log(`payload: Bash ${JSON.stringify(COMMAND)}, cwd ${repo} (git repository with cordon.yml), log ${log}`);
 
     // The hook must allow this call and record it: timing a deny, or a run that failed to log, would measure the wrong path.
-    const check = (run, before) => {
+    const checked = (which) => {
+      const before = lineCount(log);
+      const run = runVariant(which);
+      if (which === 'empty') {
+        if (run.status !== 0) throw new Error(`the empty hook failed: ${run.stderr.trim()}`);
+        return run;
+      }
       if (run.status !== 0 || run.signal) throw new Error(`the hook did not allow the call (${run.signal ? `signal ${run.signal}` : `exit ${run.status}`})\n${run.stderr.trim() || '(no stderr)'}`);
       if (lineCount(log) !== before + 1) throw new Error(`the hook exited 0 but did not append one record to ${log}`);
+      return run;
     };
-    for (let i = 0; i < options.warmup; i++) {
-      const before = lineCount(log);
-      check(runOnce(hook, spawnOptions), before);
-      runOnce(EMPTY_HOOK, spawnOptions);
+    // The first call finds no server: it decides in-process and starts one.
+    const first = checked('served');
+    for (let waited = 0; (await serverPid(socketDir)).length === 0; waited += 50) {
+      if (waited > 10_000) throw new Error('no hook server answered 10 s after the first call');
+      await new Promise((done) => setTimeout(done, 50));
     }
-    const times = { hook: [], empty: [] };
+    for (let i = 0; i < options.warmup; i++) for (const which of Object.keys(variants)) checked(which);
+    const times = { served: [], inProcess: [], empty: [] };
     for (let i = 0; i < options.runs; i++) {
-      // Alternating which goes first keeps a slow moment of the machine from landing on one side only.
-      const order = i % 2 === 0 ? ['hook', 'empty'] : ['empty', 'hook'];
-      for (const which of order) {
-        if (which === 'hook') {
-          const before = lineCount(log);
-          const run = runOnce(hook, spawnOptions);
-          check(run, before);
-          times.hook.push(run.ms);
-        } else {
-          const run = runOnce(EMPTY_HOOK, spawnOptions);
-          if (run.status !== 0) throw new Error(`the empty hook failed: ${run.stderr.trim()}`);
-          times.empty.push(run.ms);
-        }
+      // Rotating which goes first keeps a slow moment of the machine from landing on one side only.
+      const order = Object.keys(variants);
+      for (let k = 0; k < order.length; k++) {
+        const which = order[(i + k) % order.length];
+        times[which].push(checked(which).ms);
       }
     }
+    const served = await serverPid(socketDir);
+    if (served.length !== 1) throw new Error(`expected one hook server, found ${served.length}`);
 
     const stats = (values) => ({ median: median(values), p95: percentile(values, 95), min: Math.min(...values) });
-    const hookStats = stats(times.hook);
-    const emptyStats = stats(times.empty);
-    const ratio = hookStats.median / emptyStats.median;
+    const s = { served: stats(times.served), inProcess: stats(times.inProcess), empty: stats(times.empty) };
     const ms = (value) => `${value.toFixed(1)} ms`;
+    const row = (label, x) => [label, ms(x.median), ms(x.p95), ms(x.min), `${(x.median / s.empty.median).toFixed(2)}x`];
     console.log('');
     console.log(
       table([
-        ['process', 'median', 'p95', 'min'],
-        ['cordon hook pre-tool-use (Bash)', ms(hookStats.median), ms(hookStats.p95), ms(hookStats.min)],
-        [`node ${EMPTY_HOOK.join(' ')}`, ms(emptyStats.median), ms(emptyStats.p95), ms(emptyStats.min)],
-        ['difference', ms(hookStats.median - emptyStats.median), ms(hookStats.p95 - emptyStats.p95), ms(hookStats.min - emptyStats.min)],
+        ['process', 'median', 'p95', 'min', 'median / empty'],
+        row('cordon hook, relayed to the hook server', s.served),
+        row('cordon hook, in-process (CORDON_HOOK_SERVER=off)', s.inProcess),
+        row(`node ${EMPTY_HOOK.join(' ')}`, s.empty),
       ]),
     );
+    console.log(`first call (no server yet: decides in-process and starts one): ${ms(first.ms)}`);
+    const ratio = s.served.median / s.empty.median;
     console.log('');
     console.log(
       table([
         ['metric', 'value', 'target', 'result'],
-        ['median ratio, hook / empty hook', `${ratio.toFixed(2)}x`, `<= ${TARGET_RATIO}x`, ratio <= TARGET_RATIO ? 'PASS' : 'MISS'],
-        ['p95 ratio, hook / empty hook', `${(hookStats.p95 / emptyStats.p95).toFixed(2)}x`, '', ''],
+        ['median ratio, installed hook / empty hook', `${ratio.toFixed(2)}x`, `<= ${TARGET_RATIO}x`, ratio <= TARGET_RATIO ? 'PASS' : 'MISS'],
+        ['p95 ratio, installed hook / empty hook', `${(s.served.p95 / s.empty.p95).toFixed(2)}x`, '', ''],
       ]),
     );
+    for (const pid of served) process.kill(pid);
   } finally {
+    for (const pid of await serverPid(socketDir).catch(() => [])) process.kill(pid);
     if (options.keep) console.log(`\nkept ${scratch}`);
     else rmSync(scratch, { recursive: true, force: true });
   }
 }
 
 try {
-  main();
+  await main();
 } catch (error) {
   process.stderr.write(`bench:hook: error: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

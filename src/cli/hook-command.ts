@@ -15,6 +15,8 @@ export interface HookIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: Readonly<Record<string, string | undefined>>;
+  /** The directory the hook was started in; used when the payload names none. */
+  cwd?: () => string;
 }
 
 const USAGE = `usage: cordon hook <${HOOK_EVENTS.join('|')}> [--policy FILE] [--role ROLE] [--log FILE]`;
@@ -43,7 +45,7 @@ export async function hookCommand(argv: readonly string[], io: HookIo = processI
     outcome = { exitCode: 2, stdout: '', stderr: `cordon denied (internal-error): ${message}\n`, entry: { session: sessionOf(stdin), event: 'internal-error', decision: 'deny', rule: 'internal-error', reason: message } };
   }
   try {
-    const cwd = cwdOf(stdin) ?? process.cwd();
+    const cwd = cwdOf(stdin) ?? (io.cwd ?? process.cwd)();
     appendRecord(logPath(logFile, io.env, cwd), outcome.entry, { mask: { known: knownSecrets(io.env) } });
   } catch (error) {
     // An unrecorded decision is not a decision cordon can stand behind: deny.

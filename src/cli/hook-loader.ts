@@ -7,10 +7,12 @@ import { dirname } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import type { HookIo } from './hook-command.js';
+import type { HookServerOptions } from '../hook/server.js';
 
 /** What dist/hook.cjs exports (src/cli/hook-entry.ts). */
 export interface HookBundle {
   hookCommand(argv: readonly string[], io?: HookIo): Promise<0 | 2>;
+  serveHooks(options: HookServerOptions): Promise<unknown>;
 }
 
 export interface LoadedHookBundle {
@@ -44,9 +46,9 @@ const HEADER_LENGTH = CACHE_MAGIC.length + 2 * 65 + 1;
  * `cordon hook <argv>` through the bundle at `bundlePath`. Claude Code reads any exit code but 2 as
  * "go ahead", so even a bundle that fails to load or throws ends in 2.
  */
-export async function runHookBundle(bundlePath: string, argv: readonly string[]): Promise<0 | 2> {
+export async function runHookBundle(bundlePath: string, argv: readonly string[], io?: HookIo): Promise<0 | 2> {
   try {
-    return await loadHookBundle(bundlePath).bundle.hookCommand(argv);
+    return await loadHookBundle(bundlePath).bundle.hookCommand(argv, io);
   } catch (error) {
     process.stderr.write(`cordon denied (internal-error): ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;

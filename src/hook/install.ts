@@ -4,6 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { LineIndex } from '../core/location.js';
 import { parseJson } from '../parse/json-check.js';
 import { CLAUDE_EVENT, HOOK_EVENTS, type HookEvent } from './payload.js';
+import { HOOK_CLIENT_SOURCE } from './relay.js';
 
 export interface HookInvocation {
   /** The executable Claude Code starts: the Node binary. */
@@ -47,7 +48,7 @@ export function mergeHooks(settingsText: string | undefined, file: string, invoc
     const name = CLAUDE_EVENT[event];
     const groups = hooks[name] ?? [];
     if (!Array.isArray(groups)) throw new UsageError(`${file}: "hooks.${name}" is not an array`);
-    const handler: Handler = { type: 'command', command: invocation.node, args: [invocation.script, 'hook', event, ...invocation.extraArgs], timeout: HOOK_TIMEOUT_SECONDS };
+    const handler: Handler = { type: 'command', command: invocation.node, args: [...hookArgs(invocation.script), event, ...invocation.extraArgs], timeout: HOOK_TIMEOUT_SECONDS };
     const kept = groups.flatMap((group) => withoutCordon(group));
     const ours = { matcher: '*', hooks: [handler] };
     const next = [ours, ...kept];
@@ -58,6 +59,14 @@ export function mergeHooks(settingsText: string | undefined, file: string, invoc
   settings.disableAllHooks = false;
   const unchanged = settingsText !== undefined && JSON.stringify(settings) === before;
   return { text: unchanged ? settingsText : `${JSON.stringify(settings, null, 2)}\n`, changed };
+}
+
+/**
+ * The arguments before the event: the relay client inline (relay.ts), then the bin it falls back to.
+ * `node -e CODE BIN hook EVENT …` gives the client `process.argv` = [node, BIN, 'hook', EVENT, …].
+ */
+export function hookArgs(script: string): string[] {
+  return ['-e', HOOK_CLIENT_SOURCE, script, 'hook'];
 }
 
 /** A matcher group with cordon's handlers taken out; dropped when nothing else is left in it. */

@@ -66,7 +66,11 @@ describe('cordon hooks install and cordon policy', () => {
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/--bare/);
     const written = readFileSync(settings, 'utf8');
-    expect(JSON.parse(written).hooks.PreToolUse[0].hooks[0].args.slice(1)).toEqual(['hook', 'pre-tool-use', '--role', 'fix-tests']);
+    const args: string[] = JSON.parse(written).hooks.PreToolUse[0].hooks[0].args;
+    // node -e <relay client> <bin> hook pre-tool-use …, the bin resolved to the built dist/cordon.cjs.
+    expect(args[0]).toBe('-e');
+    expect(args[2]).toMatch(/dist\/cordon\.cjs$/);
+    expect(args.slice(3)).toEqual(['hook', 'pre-tool-use', '--role', 'fix-tests']);
     expect(cordon(['hooks', 'install', '--settings', settings, '--role', 'fix-tests'], { cwd: repo }).stdout).toMatch(/already up to date/);
     expect(readFileSync(settings, 'utf8')).toBe(written);
   });

@@ -2,7 +2,7 @@
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
@@ -43,7 +43,22 @@ const worlds: string[] = [];
 
 /** Deletes every world made in this process; call it from `afterAll`. */
 export function removeWorlds(): void {
-  for (const dir of worlds.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of worlds.splice(0)) {
+    stopHookServers(join(dir, 'tmp'));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Kills the hook servers the world's hooks started: those whose TMPDIR is the world's (see runGuarded). */
+function stopHookServers(tmp: string): void {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('__hook-server')) continue;
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`TMPDIR=${tmp}`)) process.kill(Number(pid));
+    } catch {
+      // gone, or not readable
+    }
+  }
 }
 
 function write(path: string, text: string): void {
@@ -110,6 +125,9 @@ export function guardedWorld(options: WorldOptions = {}): GuardedWorld {
   const state = join(base, 'state');
   mkdirSync(state);
   handOver(state);
+  // The agent's TMPDIR, so the hook server its hooks start is this world's alone (removeWorlds stops it).
+  mkdirSync(join(base, 'tmp'));
+  handOver(join(base, 'tmp'));
   const log = join(state, 'audit.jsonl');
   const settings = join(base, 'settings.json');
   const args = ['hooks', 'install', '--settings', settings, '--log', log];
@@ -135,7 +153,7 @@ export function runGuarded(world: GuardedWorld, script: Turn[], prompt = 'Do the
     script,
     settings: world.settings,
     extraArgs: ['--setting-sources', 'user'],
-    env: { PATH: `${world.tripwireBin}:${dirname(process.execPath)}:${SYSTEM_PATH}` },
+    env: { PATH: `${world.tripwireBin}:${dirname(process.execPath)}:${SYSTEM_PATH}`, TMPDIR: join(world.base, 'tmp') },
   });
 }
 

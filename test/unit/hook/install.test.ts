@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeHooks } from '../../../src/hook/install.js';
+import { hookArgs, mergeHooks } from '../../../src/hook/install.js';
 
 const INVOCATION = { node: '/usr/bin/node', script: '/opt/cordon/dist/cordon.js', extraArgs: ['--role', 'review'] };
 
@@ -10,8 +10,10 @@ describe('mergeHooks', () => {
     expect(changed).toEqual(['pre-tool-use', 'post-tool-use', 'user-prompt-submit', 'session-start']);
     expect(Object.keys(settings.hooks)).toEqual(['PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'SessionStart']);
     expect(settings.hooks.PreToolUse).toEqual([
-      { matcher: '*', hooks: [{ type: 'command', command: '/usr/bin/node', args: ['/opt/cordon/dist/cordon.js', 'hook', 'pre-tool-use', '--role', 'review'], timeout: 30 }] },
+      { matcher: '*', hooks: [{ type: 'command', command: '/usr/bin/node', args: [...hookArgs('/opt/cordon/dist/cordon.js'), 'pre-tool-use', '--role', 'review'], timeout: 30 }] },
     ]);
+    expect(hookArgs('/x/cordon.cjs').slice(0, 1)).toEqual(['-e']);
+    expect(hookArgs('/x/cordon.cjs').slice(2)).toEqual(['/x/cordon.cjs', 'hook']);
     expect(settings.disableAllHooks).toBe(false);
   });
 
@@ -32,6 +34,13 @@ describe('mergeHooks', () => {
     const twice = mergeHooks(once.text, 's.json', INVOCATION);
     expect(twice.text).toBe(once.text);
     expect(twice.changed).toEqual([]);
+  });
+
+  it('replaces an entry of the earlier form (the bin run directly) instead of adding a second', () => {
+    const old = JSON.stringify({ hooks: { PreToolUse: [{ matcher: '*', hooks: [{ type: 'command', command: '/usr/bin/node', args: ['/opt/cordon/dist/cordon.cjs', 'hook', 'pre-tool-use'] }] }] } });
+    const settings = JSON.parse(mergeHooks(old, 's.json', INVOCATION).text);
+    expect(settings.hooks.PreToolUse).toHaveLength(1);
+    expect(settings.hooks.PreToolUse[0].hooks[0].args[0]).toBe('-e');
   });
 
   it('replaces an earlier cordon entry instead of adding a second', () => {

@@ -1,0 +1,34 @@
+// Where the per-user hook server listens (see relay.ts). Kept free of dependencies: the bin loads it on every fallback.
+
+import { join } from 'node:path';
+
+/** Set to `off` to decide every call in-process and never start a server. */
+export const HOOK_SERVER_SWITCH = 'CORDON_HOOK_SERVER';
+/** Milliseconds a server waits for the next call before it exits (default ten minutes). */
+export const HOOK_SERVER_IDLE = 'CORDON_HOOK_SERVER_IDLE_MS';
+export const DEFAULT_IDLE_MS = 10 * 60 * 1000;
+
+/**
+ * The directory that holds the sockets: per user, created 0700 by the server, and used by a client only
+ * when it is a real directory owned by the user and closed to everyone else.
+ */
+export function hookSocketDir(uid: number = process.getuid?.() ?? 0, env: NodeJS.ProcessEnv = process.env): string {
+  return join(tempDir(env), `cordon-${uid}`);
+}
+
+/** What os.tmpdir() answers on POSIX, spelled out because the relay client computes it without loading node:os. */
+export function tempDir(env: NodeJS.ProcessEnv): string {
+  return (env.TMPDIR || env.TMP || env.TEMP || '/tmp').replace(/(.)\/+$/, '$1');
+}
+
+/** One socket per installation of cordon (the bin path the hooks name), so two versions on one machine never answer for each other. */
+export function hookSocketPath(bin: string, uid?: number, env: NodeJS.ProcessEnv = process.env): string {
+  return join(hookSocketDir(uid, env), `hook-${fnv1a(bin).toString(16)}.sock`);
+}
+
+/** FNV-1a, 32 bits: names a socket, guards nothing. The relay client computes the same. */
+export function fnv1a(text: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619) >>> 0;
+  return hash;
+}
