@@ -45,6 +45,8 @@ await Promise.all([
     external: ['web-tree-sitter', 'tree-sitter-bash'],
     banner: { js: "import { createRequire as __cordonRequire } from 'node:module'; const require = __cordonRequire(import.meta.url);" },
   }),
+  // The first process inside a `cordon run` sandbox: no dependencies, mounted there on its own.
+  build({ ...cjs, entryPoints: ['src/sandbox/init.ts'], outfile: join(DIST, 'sandbox-init.cjs') }),
   // The bin: a few lines of CommonJS in front of both.
   build({ ...cjs, entryPoints: ['src/cli/launcher.ts'], outfile: join(DIST, 'cordon.cjs') }),
   // The hook in one CommonJS file, web-tree-sitter included (its CommonJS build: the ES one loads

@@ -7,7 +7,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 export const JsonValueSchema: z.ZodType<JsonValue> = z.json();
 
-/** Claude Code's hook events in kebab-case, plus `internal-error` for a failure that happened before an event was known. */
+/** Claude Code's hook events in kebab-case, `internal-error` for a failure that happened before an event was known, and `network` for cordon run's proxy. */
 export const AUDIT_EVENTS = [
   'pre-tool-use',
   'post-tool-use',
@@ -19,6 +19,8 @@ export const AUDIT_EVENTS = [
   'notification',
   'pre-compact',
   'internal-error',
+  // cordon run's egress proxy: one record per connection attempt, allowed or refused.
+  'network',
 ] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 

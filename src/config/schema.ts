@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../core/severity.js';
 import { DEFAULT_POLICY_CONFIG, PolicySchema } from './policy-schema.js';
+import { DEFAULT_SANDBOX_CONFIG, SandboxSchema } from './sandbox-schema.js';
 
 const ruleId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a rule id is kebab-case, like untrusted-prompt-input');
 
@@ -48,6 +49,7 @@ export const CordonConfigSchema = z
     secrets: SecretsConfigSchema.default({ exclude: [], include: [], ignore: [] }),
     // A copy per parse, so a caller that edits its config cannot change the next one's defaults.
     policy: PolicySchema.default(() => structuredClone(DEFAULT_POLICY_CONFIG)).describe('The runtime policy the hooks enforce.'),
+    sandbox: SandboxSchema.default(() => structuredClone(DEFAULT_SANDBOX_CONFIG)).describe('What cordon run isolates, allows and limits.'),
   })
   .strict();
 

@@ -3,12 +3,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CONFIG_NAMES, parseConfig } from '../config/load.js';
-import { CordonConfigSchema } from '../config/schema.js';
+import { CordonConfigSchema, type CordonConfig } from '../config/schema.js';
 import type { Role } from '../config/policy-schema.js';
 import { resolvePolicy, type ResolvedPolicy } from '../policy/roles.js';
 
 export interface LoadedPolicy {
   policy: ResolvedPolicy;
+  /** The whole configuration the policy came from (its sandbox section included). */
+  config: CordonConfig;
   /** The file it came from, or undefined for the built-in implement preset. */
   source: string | undefined;
 }
@@ -30,7 +32,7 @@ export function loadHookPolicy(cwd: string, explicit: string | undefined, env: R
   const repoRoot = projectDir ?? configRoot ?? findUpward(cwd, (dir) => (existsSync(join(dir, '.git')) ? dir : undefined)) ?? cwd;
   const claudeignore = join(repoRoot, '.claudeignore');
   const policy = resolvePolicy(config, repoRoot, existsSync(claudeignore) ? readText(claudeignore) : undefined);
-  return { policy, source };
+  return { policy, config, source };
 }
 
 function configDir(source: string): string {

@@ -8,7 +8,7 @@
 // environment and working directory, and writes the audit record exactly as an in-process hook does.
 
 import { z } from 'zod';
-import { HOOK_SERVER_SWITCH } from './socket.js';
+import { HOOK_SERVER_SWITCH, HOOK_SOCKET_VARIABLE } from './socket.js';
 
 /** A post-tool-use payload carries the tool's whole output; anything larger is refused (and decided in-process). */
 export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
@@ -49,9 +49,12 @@ export const HOOK_CLIENT_SOURCE = [
   "process.on('uncaughtException', fail);",
   "const fs = require('fs'), env = process.env, bin = process.argv[1], args = process.argv.slice(2);",
   'let settled = false, input;',
-  'const local = (why) => { if (settled) return; settled = true; require(bin).hookInProcess(args, input, String(why), bin).then((code) => { process.exitCode = code; }, fail); };',
+  'let local = (why) => { if (settled) return; settled = true; require(bin).hookInProcess(args, input, String(why), bin).then((code) => { process.exitCode = code; }, fail); };',
   '// The socket directory as socket.ts names it: os.tmpdir() (spelled out: one module less to load), per uid.',
-  'const socket = (() => { try {',
+  '// Inside a cordon run sandbox the supervisor decides: its socket is given, and nothing else may answer.',
+  `const fixed = env.${HOOK_SOCKET_VARIABLE};`,
+  "if (fixed) local = (why) => { if (settled) return; settled = true; fail('the cordon run supervisor did not answer (' + why + ')'); };",
+  'const socket = fixed || (() => { try {',
   `  if (env.${HOOK_SERVER_SWITCH} === 'off') return;`,
   "  const tmp = (env.TMPDIR || env.TMP || env.TEMP || '/tmp').replace(/(.)\\/+$/, '$1');",
   "  const dir = tmp + '/cordon-' + process.getuid(), st = fs.lstatSync(dir);",

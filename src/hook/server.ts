@@ -16,6 +16,12 @@ export interface HookServerOptions {
   watched: readonly string[];
   socket: string;
   idleMs: number;
+  /**
+   * cordon run: the hook options (policy, role, log) and overriding environment come from the
+   * supervisor, never from the caller, who may be the agent itself knocking on the socket: a request
+   * may name only the event. The supervisor's working directory is left alone.
+   */
+  fixed?: { args: readonly string[]; env: Readonly<Record<string, string>> };
 }
 
 /**
@@ -71,15 +77,21 @@ export async function serveHooks(options: HookServerOptions): Promise<Server> {
       return { error: 'stale: cordon changed since the hook server started' };
     }
     if (request.argv[0] !== 'hook') return { error: 'the relay only runs cordon hook' };
+    let argv = request.argv.slice(1);
+    if (options.fixed) {
+      if (argv.length !== 1) return { error: 'the supervisor sets the hook options: a request names only the event' };
+      argv = [argv[0]!, ...options.fixed.args];
+    }
+    const env = options.fixed ? { ...request.env, ...options.fixed.env } : request.env;
     await grammar.catch(() => undefined);
-    enterDirectory(request.cwd);
+    if (!options.fixed) enterDirectory(request.cwd);
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const code = await hookCommand(request.argv.slice(1), {
+    const code = await hookCommand(argv, {
       stdin: () => request.stdin,
       stdout: (text) => stdout.push(text),
       stderr: (text) => stderr.push(text),
-      env: request.env,
+      env,
       cwd: () => request.cwd,
     });
     served++;

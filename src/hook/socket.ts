@@ -7,6 +7,11 @@ export const HOOK_SERVER_SWITCH = 'CORDON_HOOK_SERVER';
 /** Milliseconds a server waits for the next call before it exits (default ten minutes). */
 export const HOOK_SERVER_IDLE = 'CORDON_HOOK_SERVER_IDLE_MS';
 export const DEFAULT_IDLE_MS = 10 * 60 * 1000;
+/**
+ * Set by `cordon run` for the agent inside its sandbox: the supervisor's hook socket. The client then
+ * asks only that socket and denies when it does not answer; it never decides in-process in there.
+ */
+export const HOOK_SOCKET_VARIABLE = 'CORDON_HOOK_SOCKET';
 
 /**
  * The directory that holds the sockets: per user, created 0700 by the server, and used by a client only
