@@ -7,6 +7,7 @@ import { logShowCommand, logVerifyCommand } from './log-command.js';
 import { secretsCommand, type SecretsCliOptions } from './secrets-command.js';
 import { VERSION } from './version.js';
 import { hookCommand } from './hook-command.js';
+import { runCommand, type RunOptions } from './run-command.js';
 import { hooksInstallCommand, type HooksInstallOptions } from './hooks-command.js';
 import { policyExplainCommand, policyTestCommand, type ExplainOptions, type PolicyTestOptions } from './policy-command.js';
 import { ROLES } from '../config/policy-schema.js';
@@ -19,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
     .name('cordon')
     .description('A perimeter around AI coding agents in CI/CD.')
     .version(VERSION)
+    // `cordon run … -- COMMAND`: options after the command belong to the command.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) });
 
@@ -107,6 +110,27 @@ export async function main(argv: string[]): Promise<number> {
     .option('--log <file>', 'pass this audit log path to every hook')
     .action((options: HooksInstallOptions) => {
       exitCode = hooksInstallCommand(options, { stdout: process.stdout, stderr: process.stderr });
+    });
+
+  program
+    .command('run')
+    .description('Run a command (the agent) in a sandbox: only the repository visible, no host credentials, egress through an allowlisting proxy, the model API key never inside.')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .option('--role <role>', `role preset: ${ROLES.join(', ')} (review and security-analysis mount the repository read-only)`)
+    .option('--policy <file>', 'the cordon.yml to use (default: found from the current directory upward)')
+    .option('--allow-domain <domain>', 'allow egress to this host or *.suffix (repeatable)', collect)
+    .option('--mount-ro <path>', 'mount this host path read-only at the same place (repeatable)', collect)
+    .option('--env <name>', 'pass this environment variable in (repeatable)', collect)
+    .option('--timeout <seconds>', 'wall-clock limit')
+    .option('--memory <size>', 'memory limit of the whole sandbox, e.g. 4G')
+    .option('--max-processes <n>', 'process limit of the whole sandbox')
+    .option('--max-tokens <n>', 'model tokens after which the broker refuses further calls')
+    .option('--log <file>', 'the audit log for network attempts (default: $CORDON_LOG, else the state directory)')
+    .option('--record <file>', 'where to write the run record (JSON)')
+    .option('--unsafe-no-sandbox', 'run without isolation when bubblewrap cannot be used (said on stderr and in the record)')
+    .passThroughOptions()
+    .action(async (command: string[], options: RunOptions) => {
+      exitCode = await runCommand(command, options, { stderr: process.stderr, env: process.env, cwd: process.cwd() });
     });
 
   const policy = program.command('policy').description('Ask the policy engine directly.');
