@@ -47,6 +47,15 @@ await Promise.all([
   }),
   // The first process inside a `cordon run` sandbox: no dependencies, mounted there on its own.
   build({ ...cjs, entryPoints: ['src/sandbox/init.ts'], outfile: join(DIST, 'sandbox-init.cjs') }),
+  // `cordon run` alone, CommonJS: the bin sends `run` here, past the ES module loader and the other commands.
+  build({
+    ...cjs,
+    entryPoints: ['src/cli/run-entry.ts'],
+    outfile: join(DIST, 'run.cjs'),
+    alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
+    plugins: [englishOnlyZod],
+    minifyWhitespace: true,
+  }),
   // The bin: a few lines of CommonJS in front of both.
   build({ ...cjs, entryPoints: ['src/cli/launcher.ts'], outfile: join(DIST, 'cordon.cjs') }),
   // The hook in one CommonJS file, web-tree-sitter included (its CommonJS build: the ES one loads

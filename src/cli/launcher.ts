@@ -79,6 +79,17 @@ if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.m
     });
   } else if (argv[0] === '__hook-server' && argv[1]) {
     serve(argv[1]);
+  } else if (argv[0] === 'run') {
+    // cordon run starts every CI job: its own CommonJS bundle skips the ES module loader and the rest of the CLI.
+    const { runMain } = require(fileURLToPath(new URL('./run.cjs', import.meta.url))) as { runMain: (argv: readonly string[]) => Promise<number> };
+    void runMain(argv).then(
+      (code) => {
+        process.exitCode = code;
+      },
+      () => {
+        process.exitCode = 3;
+      },
+    );
   } else {
     void import(new URL('./cordon.js', import.meta.url).href);
   }

@@ -1,13 +1,14 @@
 // cordon's command-line entry: parses argv, runs one command, maps errors to exit codes (bin.ts calls it).
 
-import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, EXIT, UsageError } from '../core/errors.js';
+import { Command, Option } from 'commander';
+import { EXIT } from '../core/errors.js';
 import { auditCommand, type AuditCliOptions } from './audit-command.js';
 import { logShowCommand, logVerifyCommand } from './log-command.js';
 import { secretsCommand, type SecretsCliOptions } from './secrets-command.js';
 import { VERSION } from './version.js';
 import { hookCommand } from './hook-command.js';
-import { runCommand, type RunOptions } from './run-command.js';
+import { addRunCommand } from './run-cli.js';
+import { exitCodeOf } from './errors.js';
 import { hooksInstallCommand, type HooksInstallOptions } from './hooks-command.js';
 import { policyExplainCommand, policyTestCommand, type ExplainOptions, type PolicyTestOptions } from './policy-command.js';
 import { ROLES } from '../config/policy-schema.js';
@@ -112,26 +113,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = hooksInstallCommand(options, { stdout: process.stdout, stderr: process.stderr });
     });
 
-  program
-    .command('run')
-    .description('Run a command (the agent) in a sandbox: only the repository visible, no host credentials, egress through an allowlisting proxy, the model API key never inside.')
-    .argument('<command...>', 'the command and its arguments, after --')
-    .option('--role <role>', `role preset: ${ROLES.join(', ')} (review and security-analysis mount the repository read-only)`)
-    .option('--policy <file>', 'the cordon.yml to use (default: found from the current directory upward)')
-    .option('--allow-domain <domain>', 'allow egress to this host or *.suffix (repeatable)', collect)
-    .option('--mount-ro <path>', 'mount this host path read-only at the same place (repeatable)', collect)
-    .option('--env <name>', 'pass this environment variable in (repeatable)', collect)
-    .option('--timeout <seconds>', 'wall-clock limit')
-    .option('--memory <size>', 'memory limit of the whole sandbox, e.g. 4G')
-    .option('--max-processes <n>', 'process limit of the whole sandbox')
-    .option('--max-tokens <n>', 'model tokens after which the broker refuses further calls')
-    .option('--log <file>', 'the audit log for network attempts (default: $CORDON_LOG, else the state directory)')
-    .option('--record <file>', 'where to write the run record (JSON)')
-    .option('--unsafe-no-sandbox', 'run without isolation when bubblewrap cannot be used (said on stderr and in the record)')
-    .passThroughOptions()
-    .action(async (command: string[], options: RunOptions) => {
-      exitCode = await runCommand(command, options, { stderr: process.stderr, env: process.env, cwd: process.cwd() });
-    });
+  addRunCommand(program, (code) => (exitCode = code));
 
   const policy = program.command('policy').description('Ask the policy engine directly.');
   policy
@@ -161,14 +143,6 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    if (error instanceof ConfigError || error instanceof UsageError) {
-      process.stderr.write(`cordon: error: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    process.stderr.write(`cordon: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return EXIT.internal;
+    return exitCodeOf(error);
   }
 }
