@@ -1,6 +1,6 @@
 // The bubblewrap command line of a run: which host paths the sandbox sees, how, and as whom.
 
-import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** Read-only system directories; symlinked ones (/bin → usr/bin) are recreated as the same symlinks. */
@@ -29,6 +29,42 @@ export interface SandboxLayout {
   env: Readonly<Record<string, string>>;
   /** Host directory holding an empty file `file` and an empty directory `dir`, the sources of placeholder mounts. */
   empty: string;
+  /** System entries to cover with empty stand-ins (see privateSystemEntries). */
+  hidden?: readonly { path: string; directory: boolean }[];
+}
+
+/**
+ * Entries under `root` (default /etc) that other users may not read: what a sandbox uid mapped to root
+ * must not read either. Directories that are closed are covered whole and not descended into.
+ */
+export function privateSystemEntries(root = '/etc'): { path: string; directory: boolean }[] {
+  const found: { path: string; directory: boolean }[] = [];
+  const walk = (dir: string, depth: number): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isSymbolicLink()) continue;
+      const path = join(dir, entry.name);
+      let mode: number;
+      try {
+        mode = lstatSync(path).mode;
+      } catch {
+        continue;
+      }
+      if (entry.isDirectory()) {
+        if ((mode & 0o005) !== 0o005) found.push({ path, directory: true });
+        else if (depth < 8) walk(path, depth + 1);
+      } else if (entry.isFile() && (mode & 0o004) === 0) {
+        found.push({ path, directory: false });
+      }
+    }
+  };
+  walk(root, 0);
+  return found;
 }
 
 export interface BwrapPlan {
@@ -68,6 +104,10 @@ export function planBwrap(layout: SandboxLayout): BwrapPlan {
     if (stat.isSymbolicLink()) args.push('--symlink', readlinkSync(dir), dir);
     else args.push('--ro-bind', dir, dir);
   }
+  // Started by root, the sandbox uid maps to root: every root-owned file looks like its own. The
+  // read-only mounts stop writes, but a root-only file (/etc/shadow, /etc/ssl/private) would be
+  // readable; each is covered by an empty stand-in.
+  for (const hidden of layout.hidden ?? []) args.push('--ro-bind', hidden.directory ? join(layout.empty, 'dir') : '/dev/null', hidden.path);
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/dev/shm');
   args.push('--bind', layout.tmp, '/tmp', '--bind', layout.home, HOME_INSIDE);
   const covered = (path: string): boolean => [...SYSTEM_DIRS, layout.repo].some((root) => path === root || path.startsWith(root + sep));

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { HOME_INSIDE, RUN_DIR_INSIDE, installationOf, isInside, planBwrap } from './bwrap.js';
+import { HOME_INSIDE, RUN_DIR_INSIDE, installationOf, isInside, planBwrap, privateSystemEntries } from './bwrap.js';
 import { brokerCredential, sandboxModelEnv, startModelBroker, type ModelBroker } from './broker.js';
 import { proxyVariables, sandboxEnv } from './env.js';
 import { BRIDGES_VARIABLE } from './init.js';
@@ -151,11 +151,14 @@ export async function runSandboxed(request: RunRequest, signals: AbortSignal): P
       child = spawn(command[0]!, command.slice(1), { cwd, env: plain, stdio: 'inherit', detached: true });
     } else {
       const readOnly = [...installationOf(command[0]!, request.hostEnv.PATH), ...installationOf(process.execPath, undefined), ...request.mountReadOnly.map((p) => realpathSync(p))];
-      const plan = planBwrap({ repo, repoWritable: request.repoWritable, protectedPaths: request.protectedPaths, home, tmp, runDir: inside, readOnly, cwd, uid: request.uid, env, empty });
+      const hidden = process.getuid?.() === 0 ? privateSystemEntries() : [];
+      const plan = planBwrap({ repo, repoWritable: request.repoWritable, protectedPaths: request.protectedPaths, home, tmp, runDir: inside, readOnly, cwd, uid: request.uid, env, empty, hidden });
       placeholders = plan.placeholders;
       // The init script is bound over the empty file the run directory holds for it.
       const args = [...plan.args, '--ro-bind', request.initScript, `${RUN_DIR_INSIDE}/init.cjs`, '--info-fd', '3', '--block-fd', '4', '--', process.execPath, `${RUN_DIR_INSIDE}/init.cjs`, '--', ...command];
-      child = spawn(bwrap, args, { stdio: ['inherit', 'inherit', 'pipe', 'pipe', 'pipe'], detached: true });
+      // bwrap stays the sandbox's PID 1, and /proc/1/environ is readable inside: it gets no environment
+      // of ours (--clearenv and --setenv build the command's).
+      child = spawn(bwrap, args, { stdio: ['inherit', 'inherit', 'pipe', 'pipe', 'pipe'], detached: true, env: {} });
     }
 
     // bwrap closes its ends of the sync pipes as it pleases: those errors are not the run's.
