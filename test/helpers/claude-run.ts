@@ -145,6 +145,11 @@ function locateCli(): { file: string; viaNode: boolean } {
   throw new Error(`no Claude Code CLI under ${modules} for ${platform}: run npm install (the native binary comes in an optional dependency)`);
 }
 
+/** The Claude Code CLI to run: its file, and whether it is a script Node runs. */
+export function claudeCli(): { file: string; viaNode: boolean } {
+  return locateCli();
+}
+
 /** True when a Claude Code CLI is installed for this platform (or named by CORDON_CLAUDE_BIN), so the tests that drive it can run. */
 export function claudeCliPresent(): boolean {
   try {

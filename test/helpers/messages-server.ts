@@ -14,6 +14,8 @@ export interface RecordedRequest {
   body: unknown;
   /** What the server did with it: played a script turn, answered a side request, counted tokens, or something else. */
   kind: 'turn' | 'side' | 'count_tokens' | 'probe' | 'other';
+  /** The credential headers it carried (`x-api-key`, `authorization`), to see what reached the upstream. */
+  credentials: { apiKey?: string; authorization?: string };
   /** The script index served, for `kind: 'turn'`. */
   turn?: number;
 }
@@ -90,18 +92,22 @@ export async function startMessagesServer(options: MessagesServerOptions): Promi
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     const body = parseJson(raw);
+    const credentials = {
+      ...(typeof req.headers['x-api-key'] === 'string' ? { apiKey: req.headers['x-api-key'] } : {}),
+      ...(typeof req.headers.authorization === 'string' ? { authorization: req.headers.authorization } : {}),
+    };
     if (method === 'HEAD' || (method === 'GET' && path === '/')) {
-      requests.push({ method, url, body: raw, kind: 'probe' });
+      requests.push({ method, url, credentials, body: raw, kind: 'probe' });
       res.writeHead(200, { 'content-type': 'text/plain' }).end();
       return;
     }
     if (method === 'POST' && path === '/v1/messages/count_tokens') {
-      requests.push({ method, url, body, kind: 'count_tokens' });
+      requests.push({ method, url, credentials, body, kind: 'count_tokens' });
       sendJson(res, { input_tokens: Math.max(1, Math.ceil(raw.length / 4)) });
       return;
     }
     if (method !== 'POST' || path !== '/v1/messages' || typeof body !== 'object' || body === null) {
-      requests.push({ method, url, body: body ?? raw, kind: 'other' });
+      requests.push({ method, url, credentials, body: body ?? raw, kind: 'other' });
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: `no route ${method} ${path}` } }));
       return;
@@ -111,12 +117,12 @@ export async function startMessagesServer(options: MessagesServerOptions): Promi
     const model = typeof request.model === 'string' ? request.model : 'claude-scripted';
     let blocks: ContentBlock[];
     if (!Array.isArray(request.tools) || request.tools.length === 0) {
-      requests.push({ method, url, body, kind: 'side' });
+      requests.push({ method, url, credentials, body, kind: 'side' });
       blocks = [{ type: 'text', text: sideText }];
     } else {
       const turn = nextTurn < script.length ? nextTurn : undefined;
       if (turn !== undefined) nextTurn += 1;
-      requests.push({ method, url, body, kind: 'turn', ...(turn === undefined ? {} : { turn }) });
+      requests.push({ method, url, credentials, body, kind: 'turn', ...(turn === undefined ? {} : { turn }) });
       blocks = [turnBlock(turn === undefined ? { text: exhaustedText } : (script[turn] as Turn))];
     }
     if (request.stream === true) sendStream(res, model, blocks);
