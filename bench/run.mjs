@@ -134,7 +134,7 @@ async function main() {
     const proxied = [];
     for (let i = 0; i < options.downloads; i++) {
       direct.push(curlSeconds(timed('curl', ['--noproxy', '*', ...curl, url], { env })));
-      proxied.push(curlSeconds(timed(process.execPath, [CLI, 'run', '--record', record, '--', 'curl', '--proxy', 'http://127.0.0.1:3128', ...curl, url], { cwd: repo, env })));
+      proxied.push(curlSeconds(timed(process.execPath, [CLI, 'run', '--record', record, '--', 'curl', '--noproxy', '', '--proxy', 'http://127.0.0.1:3128', ...curl, url], { cwd: repo, env })));
     }
     const mbps = (seconds) => BLOB_BYTES / 1024 / 1024 / seconds;
     const directRate = mbps(median(direct));
