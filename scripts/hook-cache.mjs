@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLE = join(ROOT, 'dist', 'hook.cjs');
+const RUN_BUNDLE = join(ROOT, 'dist', 'run.cjs');
 const LOADER = join(ROOT, 'dist', 'cli', 'hook-loader.js');
 
 /**
@@ -69,23 +70,41 @@ async function verify() {
   process.stdout.write(loadHookBundle(BUNDLE).cached ? 'accepted' : 'rejected');
 }
 
+/** `cordon run`'s bundle: its top level (the schemas, the CLI) is what every run pays, so that is what is cached. */
+async function produceRun() {
+  const { writeHookCache } = await import(pathToFileURL(LOADER).href);
+  process.stdout.write(String(await writeHookCache(RUN_BUNDLE, async () => {})));
+}
+
+async function verifyRun() {
+  const { loadBundle } = await import(pathToFileURL(LOADER).href);
+  process.stdout.write(loadBundle(RUN_BUNDLE).cached ? 'accepted' : 'rejected');
+}
+
 /** The loader reads the bundle as latin1, which gives the same string only for ASCII text. */
-function assertAscii() {
-  const bytes = readFileSync(BUNDLE);
+function assertAscii(bundle) {
+  const bytes = readFileSync(bundle);
   const at = bytes.findIndex((byte) => byte > 0x7f);
-  if (at !== -1) throw new Error(`${BUNDLE} has a non-ASCII byte at offset ${at}; bundle it with minifyWhitespace and the default ASCII charset`);
+  if (at !== -1) throw new Error(`${bundle} has a non-ASCII byte at offset ${at}; bundle it with minifyWhitespace and the default ASCII charset`);
 }
 
 const mode = process.argv[2];
 try {
   if (mode === 'produce') await produce();
   else if (mode === 'verify') await verify();
+  else if (mode === 'produce-run') await produceRun();
+  else if (mode === 'verify-run') await verifyRun();
   else {
-    assertAscii();
+    assertAscii(BUNDLE);
+    assertAscii(RUN_BUNDLE);
     const bytes = child('produce');
     const verdict = child('verify');
     if (verdict !== 'accepted') throw new Error(`V8 rejects the cache it just wrote (${verdict}); the hook would still work, only slower`);
     console.log(`hook code cache: ${join('dist', 'hook.cjs.cache')}, ${(Number(bytes) / 1024).toFixed(0)} KiB`);
+    const runBytes = child('produce-run');
+    const runVerdict = child('verify-run');
+    if (runVerdict !== 'accepted') throw new Error(`V8 rejects the run cache it just wrote (${runVerdict})`);
+    console.log(`run code cache: ${join('dist', 'run.cjs.cache')}, ${(Number(runBytes) / 1024).toFixed(0)} KiB`);
   }
 } catch (error) {
   process.stderr.write(`hook-cache: error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

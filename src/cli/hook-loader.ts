@@ -57,20 +57,25 @@ export async function runHookBundle(bundlePath: string, argv: readonly string[],
 
 /** Compiles and runs the bundle. A missing or unusable cache only costs time: V8 then compiles the source. */
 export function loadHookBundle(bundlePath: string): LoadedHookBundle {
+  return loadBundle<HookBundle>(bundlePath);
+}
+
+/** Any of dist/'s CommonJS bundles (hook.cjs, run.cjs) through its build-time code cache, on the same terms. */
+export function loadBundle<T>(bundlePath: string): { bundle: T; cached: boolean } {
   const source = readFileSync(bundlePath);
   const cachedData = cacheFor(source, hookCachePath(bundlePath));
   const script = compile(bundlePath, source, cachedData);
-  return { bundle: run(script, bundlePath), cached: cachedData !== undefined && !script.cachedDataRejected };
+  return { bundle: run(script, bundlePath) as T, cached: cachedData !== undefined && !script.cachedDataRejected };
 }
 
 /**
  * Build time only (scripts/hook-cache.mjs): runs the bundle without a cache, lets `warm` exercise the
  * hook so the functions it calls are compiled too, and writes what V8 has compiled as the cache.
  */
-export async function writeHookCache(bundlePath: string, warm: (bundle: HookBundle) => Promise<void>): Promise<number> {
+export async function writeHookCache<T = HookBundle>(bundlePath: string, warm: (bundle: T) => Promise<void>): Promise<number> {
   const source = readFileSync(bundlePath);
   const script = compile(bundlePath, source, undefined);
-  await warm(run(script, bundlePath));
+  await warm(run(script, bundlePath) as T);
   const data = script.createCachedData();
   const header = `${CACHE_MAGIC}\n${sha256(source)}\n${sha256(data)}\n`;
   const target = hookCachePath(bundlePath);
@@ -103,8 +108,8 @@ function compile(bundlePath: string, source: Buffer, cachedData: Buffer | undefi
   return new Script(wrapped, { filename: bundlePath, ...(cachedData ? { cachedData } : {}) });
 }
 
-function run(script: Script, bundlePath: string): HookBundle {
-  const module = { exports: {} as HookBundle };
+function run(script: Script, bundlePath: string): unknown {
+  const module = { exports: {} };
   const wrapper = script.runInThisContext() as (exports: object, require: NodeJS.Require, module: object, filename: string, dirname: string) => void;
   wrapper(module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath));
   return module.exports;

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { lstatSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_IDLE_MS, HOOK_SERVER_IDLE, HOOK_SERVER_SWITCH, hookSocketDir, hookSocketPath } from '../hook/socket.js';
-import { loadHookBundle, runHookBundle } from './hook-loader.js';
+import { loadBundle, loadHookBundle, runHookBundle } from './hook-loader.js';
 
 const BIN = fileURLToPath(import.meta.url);
 const HOOK_BUNDLE = fileURLToPath(new URL('./hook.cjs', import.meta.url));
@@ -81,7 +81,7 @@ if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.m
     serve(argv[1]);
   } else if (argv[0] === 'run') {
     // cordon run starts every CI job: its own CommonJS bundle skips the ES module loader and the rest of the CLI.
-    const { runMain } = require(fileURLToPath(new URL('./run.cjs', import.meta.url))) as { runMain: (argv: readonly string[]) => Promise<number> };
+    const { runMain } = loadBundle<{ runMain: (argv: readonly string[]) => Promise<number> }>(fileURLToPath(new URL('./run.cjs', import.meta.url))).bundle;
     void runMain(argv).then(
       (code) => {
         process.exitCode = code;
