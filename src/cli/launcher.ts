@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { lstatSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_IDLE_MS, HOOK_SERVER_IDLE, HOOK_SERVER_SWITCH, hookSocketDir, hookSocketPath } from '../hook/socket.js';
+import { DEFAULT_IDLE_MS, HOOK_SERVER_IDLE, HOOK_SERVER_SWITCH, hookSocketDir, hookSocketPath, privateDirProblem } from '../hook/socket.js';
 import { loadBundle, loadHookBundle, runHookBundle } from './hook-loader.js';
 
 const BIN = fileURLToPath(import.meta.url);
@@ -47,8 +47,7 @@ function startHookServer(clientBin: string): void {
 /** Missing (the server creates it) or a directory of this user's closed to others; anything else is left alone. */
 function socketDirUsable(): boolean {
   try {
-    const stat = lstatSync(hookSocketDir());
-    return stat.isDirectory() && stat.uid === process.getuid?.() && (stat.mode & 0o077) === 0;
+    return privateDirProblem(lstatSync(hookSocketDir())) === undefined;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT';
   }

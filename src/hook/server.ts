@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { hookCommand } from '../cli/hook-command.js';
 import { loadShellParser } from '../parse/shell.js';
 import { MAX_REQUEST_BYTES, RelayRequestSchema, type RelayAnswer, type RelayStatus } from './relay.js';
+import { privateDirProblem } from './socket.js';
 
 const ORPHAN_CHECK_MS = 30_000;
 
@@ -136,11 +137,8 @@ export function ensurePrivateDir(dir: string): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  const stat = lstatSync(dir);
-  const uid = process.getuid?.();
-  if (!stat.isDirectory()) throw new Error(`${dir} is not a directory`);
-  if (uid !== undefined && stat.uid !== uid) throw new Error(`${dir} belongs to uid ${stat.uid}, not ${uid}`);
-  if ((stat.mode & 0o077) !== 0) throw new Error(`${dir} is open to other users (mode ${(stat.mode & 0o777).toString(8)})`);
+  const problem = privateDirProblem(lstatSync(dir));
+  if (problem) throw new Error(`${dir} ${problem}`);
 }
 
 /** Listens on `path`. A socket file nobody answers on is a dead server's and is replaced; a live one is not. */

@@ -37,3 +37,11 @@ export function fnv1a(text: string): number {
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619) >>> 0;
   return hash;
 }
+
+/** Why a socket directory must not be used (a link, not a directory, someone else's, open to others), or undefined when it is private. */
+export function privateDirProblem(stat: { isDirectory(): boolean; uid: number; mode: number }, uid: number | undefined = process.getuid?.()): string | undefined {
+  if (!stat.isDirectory()) return 'is not a directory';
+  if (uid !== undefined && stat.uid !== uid) return `belongs to uid ${stat.uid}, not ${uid}`;
+  if ((stat.mode & 0o077) !== 0) return `is open to other users (mode ${(stat.mode & 0o777).toString(8)})`;
+  return undefined;
+}

@@ -65,7 +65,8 @@ export async function sandboxInit(argv: readonly string[], env: NodeJS.ProcessEn
   });
 }
 
-function signalNumber(signal: NodeJS.Signals | null): number {
+/** 128 + this is a shell's exit status for a death by `signal`. */
+export function signalNumber(signal: NodeJS.Signals | null | undefined): number {
   return (signal && constants.signals[signal]) || 1;
 }
 

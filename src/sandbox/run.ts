@@ -3,12 +3,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { constants, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { HOME_INSIDE, RUN_DIR_INSIDE, installationOf, isInside, planBwrap, privateSystemEntries } from './bwrap.js';
 import { brokerCredential, sandboxModelEnv, startModelBroker, type ModelBroker } from './broker.js';
 import { proxyVariables, sandboxEnv } from './env.js';
-import { BRIDGES_VARIABLE } from './init.js';
+import { BRIDGES_VARIABLE, signalNumber } from './init.js';
 import { prepareLimits, type Limits, type LimitsRequest } from './limits.js';
 import { diagnoseBwrapFailure, findBwrap } from './preflight.js';
 import { startEgressProxy, type EgressProxy } from './proxy.js';
@@ -266,10 +266,6 @@ function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
       // gone
     }
   }
-}
-
-export function signalNumber(signal: NodeJS.Signals | null | undefined): number {
-  return (signal && constants.signals[signal]) || 1;
 }
 
 /** A stand-in bwrap created for a missing protected path: removed only while it is still an empty file or directory. */
