@@ -11,6 +11,7 @@ import { proxyVariables, sandboxEnv } from './env.js';
 import { BRIDGES_VARIABLE, signalNumber } from './init.js';
 import { prepareLimits, type Limits, type LimitsRequest } from './limits.js';
 import { diagnoseBwrapFailure, findBwrap } from './preflight.js';
+import { seccompFilter } from './seccomp.js';
 import { startEgressProxy, type EgressProxy } from './proxy.js';
 import type { Server } from 'node:net';
 import { HOOK_SOCKET_VARIABLE } from '../hook/socket.js';
@@ -100,6 +101,7 @@ export async function runSandboxed(request: RunRequest, signals: AbortSignal): P
   const before = snapshot(repo);
   let exitCode = 1;
   let ended: RunRecord['ended'];
+  const filter = request.unsafeNoSandbox ? undefined : seccompFilter();
   try {
     proxy = await startEgressProxy({
       socketPath: join(inside, 'proxy.sock'),
@@ -155,10 +157,13 @@ export async function runSandboxed(request: RunRequest, signals: AbortSignal): P
       const plan = planBwrap({ repo, repoWritable: request.repoWritable, protectedPaths: request.protectedPaths, home, tmp, runDir: inside, readOnly, cwd, uid: request.uid, env, empty, hidden });
       placeholders = plan.placeholders;
       // The init script is bound over the empty file the run directory holds for it.
-      const args = [...plan.args, '--ro-bind', request.initScript, `${RUN_DIR_INSIDE}/init.cjs`, '--info-fd', '3', '--block-fd', '4', '--', process.execPath, `${RUN_DIR_INSIDE}/init.cjs`, '--', ...command];
+      const filterArgs = filter ? ['--seccomp', '5'] : [];
+      const args = [...plan.args, '--ro-bind', request.initScript, `${RUN_DIR_INSIDE}/init.cjs`, '--info-fd', '3', '--block-fd', '4', ...filterArgs, '--', process.execPath, `${RUN_DIR_INSIDE}/init.cjs`, '--', ...command];
       // bwrap stays the sandbox's PID 1, and /proc/1/environ is readable inside: it gets no environment
       // of ours (--clearenv and --setenv build the command's).
-      child = spawn(bwrap, args, { stdio: ['inherit', 'inherit', 'pipe', 'pipe', 'pipe'], detached: true, env: {} });
+      child = spawn(bwrap, args, { stdio: ['inherit', 'inherit', 'pipe', 'pipe', 'pipe', 'pipe'], detached: true, env: {} });
+      // bwrap reads the filter program to its end before it runs anything.
+      ((child.stdio as readonly unknown[])[5] as NodeJS.WritableStream).end(filter?.program ?? Buffer.alloc(0));
     }
 
     // bwrap closes its ends of the sync pipes as it pleases: those errors are not the run's.
@@ -226,6 +231,7 @@ export async function runSandboxed(request: RunRequest, signals: AbortSignal): P
     sandboxed: !request.unsafeNoSandbox,
     ...(request.unsafeNoSandbox ? { unsafe: '--unsafe-no-sandbox: the command ran on the host without isolation' } : {}),
     limits: limits!.inForce,
+    seccomp: filter ? { denied: filter.denied } : { unavailable: request.unsafeNoSandbox ? 'no sandbox' : `no filter written for ${process.arch}` },
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     exitCode,

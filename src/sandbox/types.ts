@@ -73,6 +73,8 @@ export interface RunRecord {
   /** Present when `--unsafe-no-sandbox` ran the command without isolation. */
   unsafe?: string;
   limits: LimitsInForce;
+  /** The system calls the seccomp filter refused, or why there was none. */
+  seccomp: { denied: string[] } | { unavailable: string };
   startedAt: string;
   durationMs: number;
   /** The command's exit status; 128+n for signal n; never 0 for a run that was cancelled or timed out. */

@@ -171,6 +171,21 @@ describe.skipIf(!bwrap)('cordon run contains', () => {
       expect(r.stdout.trim().split('\n').slice(-2)).toEqual(['1000', 'nosudo']);
     });
 
+    it.skipIf(!python || process.arch !== 'x64').each([
+      ['io_uring_setup', 425],
+      ['bpf', 321],
+      ['perf_event_open', 298],
+      ['userfaultfd', 323],
+      ['keyctl', 250],
+      ['open_by_handle_at', 304],
+      ['unshare (a nested namespace)', 272],
+    ])('is refused %s by the seccomp filter', async (_name, nr) => {
+      const probe = `import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\nr = libc.syscall(${nr}, 0, 0, 0, 0, 0)\nprint(r, ctypes.get_errno())`;
+      const r = await runIn(world, ['/usr/bin/python3', '-c', probe]);
+      expect(r.stdout.trim()).toBe('-1 1');
+      expect('denied' in r.record.seccomp ? r.record.seccomp.denied.length : 0).toBeGreaterThan(10);
+    });
+
     it('cannot mount or remount', async () => {
       const r = await runIn(world, sh('mount -t tmpfs none /tmp 2>/dev/null && echo MOUNTED; mount -o remount,rw /usr 2>/dev/null && echo REMOUNTED; echo done'));
       expect(r.stdout.trim()).toBe('done');

@@ -59,6 +59,7 @@ export interface RunRecordJson {
   ended?: string;
   sandboxed: boolean;
   limits: { mechanism: string };
+  seccomp: { denied: string[] } | { unavailable: string };
   network: { host: string; port: number; allowed: boolean; reason: string; kind: string }[];
   changes: { path: string; change: string }[];
   protectedChanges: { path: string; change: string }[];

@@ -148,3 +148,18 @@ describe('repository snapshots', () => {
     expect(escapingSymlinks(repo, after)).toEqual([{ path: 'passwd', target: '/etc/passwd' }]);
   });
 });
+
+describe('seccomp filter', () => {
+  it('is written for x64 and arm64 only, one comparison per denied call between the arch checks and the returns', async () => {
+    const { seccompFilter } = await import('../../../src/sandbox/seccomp.js');
+    expect(seccompFilter('ia32')).toBeUndefined();
+    for (const arch of ['x64', 'arm64']) {
+      const filter = seccompFilter(arch)!;
+      expect(filter.denied).toContain('io_uring_setup');
+      expect(filter.program.length).toBe((filter.denied.length + 7) * 8);
+      // The last two instructions: allow, then refuse with EPERM.
+      expect(filter.program.readUInt32LE(filter.program.length - 12)).toBe(0x7fff0000);
+      expect(filter.program.readUInt32LE(filter.program.length - 4)).toBe(0x00050001);
+    }
+  });
+});
