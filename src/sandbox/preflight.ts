@@ -1,6 +1,6 @@
 // Whether this host can sandbox: bubblewrap present and user namespaces allowed; when not, the command that fixes it.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { findOnPath } from './bwrap.js';
 
 export class SandboxUnavailableError extends Error {
@@ -14,8 +14,12 @@ export class SandboxUnavailableError extends Error {
 
 const SEARCH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/** bwrap's path, or SandboxUnavailableError naming the package to install. */
-export function findBwrap(path: string | undefined): string {
+/** bwrap's path (`$CORDON_BWRAP` names a particular build), or SandboxUnavailableError naming the package to install. */
+export function findBwrap(path: string | undefined, explicit?: string): string {
+  if (explicit !== undefined && explicit !== '') {
+    if (explicit.startsWith('/') && existsSync(explicit)) return explicit;
+    throw new SandboxUnavailableError(`CORDON_BWRAP=${explicit} is not an existing absolute path`, ['unset CORDON_BWRAP, or point it at a bwrap binary']);
+  }
   const found = findOnPath('bwrap', `${path ?? ''}:${SEARCH}`);
   if (found) return found;
   throw new SandboxUnavailableError('bubblewrap (bwrap) is not installed', ['apt-get install -y bubblewrap   # Debian, Ubuntu', 'dnf install -y bubblewrap       # Fedora, RHEL']);

@@ -73,7 +73,7 @@ export async function runSandboxed(request: RunRequest, signals: AbortSignal): P
   const repo = repositoryOf(request.cwd);
   const cwd = realpathSync(request.cwd);
   if (!isInside(repo, cwd)) throw new Error(`${request.cwd} is not inside ${repo}`);
-  const bwrap = request.unsafeNoSandbox ? undefined : findBwrap(request.hostEnv.PATH);
+  const bwrap = request.unsafeNoSandbox ? undefined : findBwrap(request.hostEnv.PATH, request.hostEnv.CORDON_BWRAP);
   const runId = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const runDir = mkdtempSync(join(tmpdir(), 'cordon-run-'));
   chmodSync(runDir, 0o700);
