@@ -6,7 +6,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { HOME_INSIDE, RUN_DIR_INSIDE, installationOf, isInside, planBwrap, privateSystemEntries } from './bwrap.js';
-import { brokerCredential, sandboxModelEnv, startModelBroker, type ModelBroker } from './broker.js';
+import type { ModelBroker } from './broker.js';
+import { brokerCredential, sandboxModelEnv } from './credential.js';
 import { proxyVariables, sandboxEnv } from './env.js';
 import { BRIDGES_VARIABLE, signalNumber } from './init.js';
 import { prepareLimits, type Limits, type LimitsRequest } from './limits.js';
@@ -112,7 +113,8 @@ export async function runSandboxed(request: RunRequest, signals: AbortSignal): P
       },
     });
     const credential = brokerCredential(request.hostEnv);
-    if (credential) broker = await startModelBroker({ socketPath: join(inside, 'model.sock'), credential, ...(request.limits.maxTokens ? { maxTokens: request.limits.maxTokens } : {}) });
+    // node:http and node:https cost ~15 ms to load: only a run with a model credential pays it.
+    if (credential) broker = await (await import('./broker.js')).startModelBroker({ socketPath: join(inside, 'model.sock'), credential, ...(request.limits.maxTokens ? { maxTokens: request.limits.maxTokens } : {}) });
 
     let command = [...request.command];
     const guardEnv: Record<string, string> = {};
